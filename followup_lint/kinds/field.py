@@ -1,0 +1,40 @@
+"""Sub-matcher: a front matter value (e.g. the recipient's name) appearing in the text."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import regex
+
+from .base import Hit, LintInput
+
+KEYS = ("field",)
+LOCAL = True
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "madam"}
+
+
+def validate(params: Mapping[str, Any]) -> None:
+    """The field name must be a string."""
+    if not isinstance(params.get("field"), str):
+        raise ValueError("'field' must name a front matter key, e.g. recipient")
+
+
+class Compiled:
+    """Matches any word (2+ letters, not a title) of the field's value as a whole word."""
+
+    def __init__(self, params: Mapping[str, Any], nlp: Any = None) -> None:
+        self.field = params["field"]
+
+    def hits(self, inp: LintInput) -> list[Hit]:
+        """Occurrences of the field's words."""
+        value = inp.draft.meta.get(self.field)
+        if not isinstance(value, str):
+            return []
+        words = [w for w in regex.findall(r"[\p{L}][\p{L}'-]+", value)
+                 if w.lower().rstrip(".") not in _TITLES]
+        if not words:
+            return []
+        pattern = regex.compile(r"\b(?:" + "|".join(regex.escape(w) for w in words) + r")\b",
+                                regex.IGNORECASE)
+        return [Hit(m.start(), m.end()) for m in pattern.finditer(inp.draft.text)]

@@ -1,0 +1,99 @@
+"""kind: reference - which specific points of the prior discussion the draft never mentions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .base import Hit, LintInput, in_ranges
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+KEYS = ("min_coverage", "min_mentioned", "max_listed")
+LOCAL = False
+_CONTENT_POS = {"NOUN", "PROPN", "NUM", "ADJ", "X"}
+# Words present in nearly every follow-up: they never make a point specific.
+GENERIC = frozenset("""
+thing things time way call meeting chat conversation discussion talk week day today tomorrow
+team people lot bit idea question point update email note follow next step steps good great new
+interview role position company job work opportunity everyone anything something part kind
+sort number few many other same last first second thanks thank
+""".split())
+
+
+def validate(params: Mapping[str, Any]) -> None:
+    """Numbers in range."""
+    coverage = params.get("min_coverage", 0.25)
+    if not isinstance(coverage, int | float) or not 0 <= coverage <= 1:
+        raise ValueError("'min_coverage' must be a number from 0 to 1")
+    for key in ("min_mentioned", "max_listed"):
+        value = params.get(key, 1)
+        if not isinstance(value, int) or value < 0:
+            raise ValueError(f"'{key}' must be a whole number")
+
+
+def _key_words(span: Span) -> frozenset[str]:
+    """Lower-cased lemmas that make a point specific."""
+    return frozenset(
+        t.lemma_.lower() for t in span
+        if (t.pos_ in _CONTENT_POS or t.like_num) and not t.is_stop
+        and t.lemma_.lower() not in GENERIC and len(t.text) > 1
+    )
+
+
+def points(doc: Doc) -> list[tuple[str, frozenset[str]]]:
+    """Specific points of one prior note: entities, noun chunks and numbers, longest first."""
+    spans = list(doc.ents) + list(doc.noun_chunks) + [doc[t.i : t.i + 1] for t in doc if t.like_num]
+    chosen: list[Span] = []
+    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+        if not any(span.start < c.end and c.start < span.end for c in chosen):
+            chosen.append(span)
+    out = []
+    for span in sorted(chosen, key=lambda s: s.start):
+        words = _key_words(span)
+        if words:
+            label = " ".join(t.text for t in span if t.pos_ not in {"DET", "PRON"}
+                             and t.dep_ != "poss").strip()
+            out.append((label or span.text, words))
+    return out
+
+
+class Compiled:
+    """Coverage of the prior notes' points by the draft's words in scope."""
+
+    def __init__(self, params: Mapping[str, Any], nlp: Any = None) -> None:
+        self.min_coverage = float(params.get("min_coverage", 0.25))
+        self.min_mentioned = int(params.get("min_mentioned", 1))
+        self.max_listed = int(params.get("max_listed", 4))
+
+    def _vocabulary(self, inp: LintInput) -> set[str]:
+        return {w for t in inp.doc if in_ranges(t.idx, inp.ranges)
+                for w in (t.lemma_.lower(), t.lower_)}
+
+    def hits(self, inp: LintInput) -> list[Hit]:
+        """A hit listing the missing points when too few are mentioned."""
+        all_points = _dedupe([p for doc in inp.prior_docs for p in points(doc)])
+        if not all_points:
+            return []
+        vocabulary = self._vocabulary(inp)
+        missing = [label for label, words in all_points if not words & vocabulary]
+        mentioned = len(all_points) - len(missing)
+        if mentioned >= self.min_mentioned and mentioned / len(all_points) >= self.min_coverage:
+            return []
+        start, end = inp.first_line()
+        listed = ", ".join(f'"{m}"' for m in missing[: self.max_listed])
+        if len(missing) > self.max_listed:
+            listed += f" and {len(missing) - self.max_listed} more"
+        return [Hit(start, end, {"missing": listed, "mentioned": mentioned,
+                                 "total": len(all_points)})]
+
+
+def _dedupe(items: Sequence[tuple[str, frozenset[str]]]) -> list[tuple[str, frozenset[str]]]:
+    seen: set[frozenset[str]] = set()
+    out = []
+    for label, words in items:
+        if words not in seen:
+            seen.add(words)
+            out.append((label, words))
+    return out

@@ -1,0 +1,69 @@
+"""Per-draft measures that metric rules read and reports show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from . import nlp as nlpmod
+from .model import Draft, Section
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+SPECIFIC_ENTS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "DATE",
+                           "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "WORK_OF_ART",
+                           "NORP", "LAW"})
+
+
+def _tokens(doc: Doc, sections: Sequence[Section]) -> list[Token]:
+    ranges = [(s.start, s.end) for s in sections]
+    return [t for t in doc if not t.is_space and any(s <= t.idx < e for s, e in ranges)]
+
+
+def is_word(token: Token) -> bool:
+    """A word for counting: not punctuation, space or a symbol."""
+    return not (token.is_punct or token.is_space or token.pos_ == "SYM")
+
+
+def specifics(tokens: Sequence[Token]) -> int:
+    """Concrete details: named entities, numbers and proper nouns inside sentences."""
+    count = 0
+    for t in tokens:
+        if t.ent_type_ in SPECIFIC_ENTS and t.ent_iob_ == "B":
+            count += 1
+        elif not t.ent_type_ and (t.like_num or (t.pos_ == "PROPN" and not t.is_sent_start)):
+            count += 1
+    return count
+
+
+def days_since_contact(meta: dict[str, Any], today: dt.date | None = None) -> int | None:
+    """Days from last_contact to the send date (front matter `date`, else today)."""
+    last = meta.get("last_contact")
+    if not isinstance(last, dt.date):
+        return None
+    sent = meta.get("date") if isinstance(meta.get("date"), dt.date) else (today or dt.date.today())
+    return (sent - last).days
+
+
+def compute(draft: Draft, doc: Doc) -> dict[str, Any]:
+    """Measures of the body (greeting and signature excluded) and of the front matter."""
+    body = [s for s in draft.sections if s.name == "body"]
+    tokens = _tokens(doc, body)
+    words = [t for t in tokens if is_word(t)]
+    sentences = {t.sent.start for t in tokens}
+    body_text = " ".join(draft.text[s.start : s.end] for s in body)
+    followup = draft.meta.get("followup")
+    return {
+        "words": len(words),
+        "sentences": len(sentences),
+        "avg_sentence_words": round(len(words) / len(sentences), 1) if sentences else 0.0,
+        "reading_grade": nlpmod.reading_grade(body_text),
+        "questions": sum(1 for t in tokens if t.text == "?" and (t.i + 1 == len(doc)
+                                                                 or doc[t.i + 1].text != "?")),
+        "exclamations": sum(t.text.count("!") for t in tokens),
+        "specifics": specifics(tokens),
+        "days_since_contact": days_since_contact(dict(draft.meta)),
+        "followup": followup if isinstance(followup, int) else None,
+    }
