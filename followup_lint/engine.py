@@ -35,6 +35,7 @@ class _CompiledRule:
     matcher: kinds.Compiled
     requires: list[kinds.Compiled]
     unless: list[kinds.Compiled]
+    near: list[kinds.Compiled]
 
 
 def _compile(rule: Rule, nlp: Language) -> _CompiledRule:
@@ -44,6 +45,7 @@ def _compile(rule: Rule, nlp: Language) -> _CompiledRule:
             kinds.KINDS[rule.kind].Compiled(rule.params, nlp),
             [kinds.compile_submatcher(s, nlp) for s in rule.requires],
             [kinds.compile_submatcher(s, nlp) for s in rule.unless],
+            [kinds.compile_submatcher(s, nlp) for s in rule.near],
         )
     except ValueError as exc:
         raise InputError(f"{rule.path}: rule {rule.name}: {exc}") from None
@@ -148,26 +150,33 @@ def _run(
     return [_finding(rule, draft, hit) for hit in _dedupe(hits)]
 
 
+def _matches(matchers: list[kinds.Compiled], inp: LintInput,
+             ranges: Sequence[tuple[int, int]]) -> list[Hit]:
+    return [h for m in matchers for h in m.hits(inp) if in_ranges(h.start, ranges)]
+
+
 def _filter(item: _CompiledRule, inp: LintInput, hits: list[Hit]) -> list[Hit]:
-    """Drop hits whose rule needs a companion match that is missing, or has an exception."""
+    """Apply requires (anywhere), near (same sentence) and unless (sentence or draft)."""
     if not hits:
         return hits
     everywhere = [(s.start, s.end) for s in inp.draft.sections if s.name != "signature"]
-    if item.requires and not any(
-        in_ranges(h.start, everywhere) for m in item.requires for h in m.hits(inp)
-    ):
+    if item.requires and not _matches(item.requires, inp, everywhere):
         return []
-    if not item.unless:
+    if item.near:
+        companions = _matches(item.near, inp, everywhere)
+        hits = [h for h in hits if _in_sentence(inp.doc, h, companions)]
+    if not item.unless or not hits:
         return hits
-    blockers = [h for m in item.unless for h in m.hits(inp) if in_ranges(h.start, everywhere)]
+    blockers = _matches(item.unless, inp, everywhere)
     if item.rule.unless_within == "draft":
         return [] if blockers else hits
-    kept = []
-    for hit in hits:
-        start, end = _sentence(inp.doc, hit.start)
-        if not any(start <= b.start < end for b in blockers):
-            kept.append(hit)
-    return kept
+    return [h for h in hits if not _in_sentence(inp.doc, h, blockers)]
+
+
+def _in_sentence(doc: Doc, hit: Hit, others: Sequence[Hit]) -> bool:
+    """Whether any of `others` starts in the sentence where `hit` starts."""
+    start, end = _sentence(doc, hit.start)
+    return any(start <= o.start < end for o in others)
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:

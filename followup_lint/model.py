@@ -92,6 +92,7 @@ class Rule:
     suggest: str | None = None
     requires: tuple[Mapping[str, Any], ...] = ()
     unless: tuple[Mapping[str, Any], ...] = ()
+    near: tuple[Mapping[str, Any], ...] = ()
     unless_within: str = "sentence"
     examples: tuple[Example, ...] = ()
 

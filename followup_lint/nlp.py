@@ -71,7 +71,10 @@ def load(name: str | None = None, disable: tuple[str, ...] = ()) -> Language:
 
 
 def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    """A one-line summary of an exception, keeping spaCy's "pattern -> key" details."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    details = [line for line in lines[1:] if "->" in line]
+    return " ".join(([lines[0]] if lines else [type(exc).__name__]) + details[:3])
 
 
 def model_info(nlp: Language) -> str:

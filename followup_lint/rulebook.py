@@ -15,7 +15,7 @@ from .model import Example, InputError, Rule, Severity
 CATEGORIES = ("generic", "reference", "pushy", "tone", "timing", "structure")
 SCOPES = ("subject", "greeting", "body", "signature")
 COMMON_KEYS = frozenset({"name", "severity", "kind", "message", "description", "suggest", "scope",
-                         "contexts", "examples", "requires", "unless", "unless_within"})
+                         "contexts", "examples", "requires", "unless", "near", "unless_within"})
 REQUIRED_KEYS = ("name", "severity", "kind", "message", "description", "examples")
 
 
@@ -155,6 +155,7 @@ def parse_rule(data: Any, path: Path, category: str) -> Rule:
         suggest=suggest.strip() if suggest else None,
         requires=_submatchers(data.get("requires"), "requires", path, name),
         unless=_submatchers(data.get("unless"), "unless", path, name), unless_within=within,
+        near=_submatchers(data.get("near"), "near", path, name),
         examples=_examples(data.get("examples"), path, name),
     )
 

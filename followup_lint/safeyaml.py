@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -26,6 +27,19 @@ class _BoundedLoader(yaml.SafeLoader):
                     event.start_mark,
                 )
         return super().compose_node(parent, index)
+
+
+# YAML 1.1 reads yes/no/on/off as booleans, which silently breaks word lists in rules
+# ("no later than", "on Monday"). Like YAML 1.2, only true/false are booleans here.
+_BoundedLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_BoundedLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
 
 
 def load(text: str) -> Any:

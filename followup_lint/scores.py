@@ -1,0 +1,715 @@
+"""Politeness and formality scores computed on parsed spaCy documents.
+
+Politeness follows the request strategies of Danescu-Niculescu-Mizil et al. (2013),
+"A computational approach to politeness with application to social factors", realised on
+the spaCy parse, combined by a logistic model whose weights are fitted on the Stanford
+Politeness Corpus by ``benchmarks/fit_politeness.py``.  Formality combines register
+markers (contractions, slang, emoji, greeting and sign-off register) with the
+Heylighen-Dewaele F-score.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from spacy.tokens import Doc, Span, Token
+
+__all__ = [
+    "FEATURE_NAMES",
+    "formality",
+    "formality_features",
+    "load_weights",
+    "politeness",
+    "politeness_features",
+]
+
+
+def _wordset(text: str) -> frozenset[str]:
+    """Whitespace-separated word list as a frozenset (keeps long lexicons readable)."""
+    return frozenset(text.split())
+
+
+# --------------------------------------------------------------------------------------
+# Word lists (written for this project; deliberately compact and email-oriented)
+# --------------------------------------------------------------------------------------
+
+POSITIVE_WORDS = _wordset(
+    """
+    able accomplish accomplished accurate admirable admire agree agreeable amazing
+    amazingly amicable appealing appreciative apt attractive awesome beautiful
+    beautifully benefit beneficial best better bless blessed bonus bravo bright
+    brilliant brilliantly calm capable careful carefully celebrate charming cheer
+    cheerful clarity clean clear clearer clever comfortable commend compassion
+    compelling competent complement complete congrats congratulate congratulations
+    considerate constructive convenient cool correct courteous creative curious
+    decent definitive delight delighted delightful dependable diligent easier easy
+    effective efficient elegant eloquent encourage encouraged encouraging energetic
+    engaging enjoy enjoyable enjoyed enlightening enthusiasm enthusiastic excellent
+    exceptional excited exciting exemplary fabulous fair faithful fantastic
+    fascinating favor favorable favour favourite favorite fine flawless fond fortunate
+    free fresh friendly fruitful fun generous genius gentle genuine genuinely glad
+    gladly good gorgeous grace graceful gracious great greatest greatly handy happily
+    happy harmonious harmony healthy helpful helpfully heartfelt hero honor honored
+    honour hope hopeful hopefully ideal impeccable important impress impressed
+    impressive improve improved improvement incredible incredibly informative ingenious
+    insightful inspiration inspire inspired inspiring intelligent interested
+    interesting intriguing intuitive invaluable joy joyful keen kind kindly kindness
+    knowledgeable laudable like liked lively love loved lovely loving loyal lucky
+    magnificent marvelous marvellous masterful masterpiece meaningful merit meticulous
+    neat nice nicely noble notable noteworthy outstanding passion passionate patience
+    patient peaceful perfect perfectly phenomenal pleasant pleasantly pleased pleasing
+    pleasure plentiful polished polite popular positive powerful praise precious
+    precise prefer pretty productive proficient progress prompt promptly proper
+    properly prosper proud prudent quality quick reasonable recommend recommended
+    refined refreshing reliable remarkable remarkably resolved resourceful respect
+    respectful reward rewarding rich robust safe satisfied satisfy satisfying seamless
+    secure sensible sharp simple sincere skilful skilled skillful smart smooth solid
+    sophisticated sound spectacular splendid stable stellar straightforward strong
+    stunning stupendous succeed success successful successfully sufficient superb
+    superior support supported supporter supportive supreme sure sweet talent talented
+    terrific thorough thoroughly thoughtful thrilled thrive tidy timely top tremendous
+    trust trusted trustworthy truthful unbiased understanding useful valuable valued
+    versatile vibrant virtue warm warmly wealth welcome welcomed well willing win
+    wisdom wise wonderful wonderfully worth worthwhile worthy wow yay
+    """
+)
+
+NEGATIVE_WORDS = _wordset(
+    """
+    abandon abnormal absurd abuse abusive accuse accusation aggressive aggravate
+    alarming angry anger annoy annoyance annoyed annoying appalling arrogant ashamed
+    atrocious attack awful awkward bad badly ban banned bastard biased bitch bitter
+    blame bloody bogus boring bother bothered broken brutal bully bullshit careless
+    catastrophe censor censorship chaos cheap cheat childish clown clueless clumsy
+    complain complaint confuse confused confusing contempt corrupt coward crap crappy
+    crazy crime criminal crisis critical criticize crude cruel crush damage damaged
+    damn damned danger dangerous dead deceive deceptive defect defective deficient
+    deny deplorable destroy destroyed destructive dick difficult dirty disappoint
+    disappointed disappointing disappointment disaster disastrous disgrace disgraceful
+    disgust disgusted disgusting dishonest dislike dismal disregard disrespect
+    disrespectful disrupt disruptive dissatisfied distort distorted distress disturb
+    disturbing doubt dreadful dubious dumb dump embarrass embarrassed embarrassing
+    error evil exaggerate excuse fail failed failure fake false fault faulty fear
+    fearful filthy flaw flawed fool foolish forbid fraud freak frustrate frustrated
+    frustrating frustration fuck fucking furious garbage ghastly gross guilty harass
+    harassment harm harmful harsh hate hated hateful hell hideous horrible horrendous
+    horrific hostile hurt hypocrite hypocritical idiot idiotic ignorance ignorant
+    ignore ignored illegal illogical immature impatient impolite impossible inaccurate
+    inadequate inappropriate incompetent incompetence inconsistent incorrect inept
+    inferior infuriate infuriating insane insult insulting intimidate intolerable
+    irrelevant irresponsible irritate irritated irritating jerk joke junk lame lazy
+    liar lie lied lies lousy lunatic lying mad malicious mean mediocre mess messy
+    mislead misleading miserable mistake mistaken misuse moron nasty naughty negative
+    neglect nervous nightmare nonsense nuisance obnoxious obscene obsessed odd offend
+    offended offensive outrage outrageous overwhelm pain painful paranoid pathetic
+    petty pity pointless poor poorly pretend prejudice problem problematic propaganda
+    punish racist rage reckless refuse reject rejected repulsive ridiculous rubbish
+    rude ruin ruined sad sadly scam scandal scare scared screw selfish shame shameful
+    shit shitty shock shocking sick silly sloppy slow smear sneaky spam spammer
+    spoil stole stolen stubborn stupid stupidity suck sucks suffer suspicious tedious
+    terrible terribly threat threaten threatening toxic tragic trash troll trolling
+    trouble ugly unacceptable unclear uncomfortable unfair unfortunate unfortunately
+    unfriendly unhappy unhelpful unnecessary unpleasant unreasonable unreliable
+    unwanted unwelcome unwilling upset useless vague vandal vandalise vandalism
+    vandalize vicious victim violate violation violent waste wasted weak weird wicked
+    worse worst worthless wrong wrongly
+    """
+)
+
+_HEDGE_WORDS = _wordset(
+    """
+    think thought believe suppose supposed guess assume presume suspect seem seemed
+    seems seemingly appear appears appeared apparently perhaps maybe might possibly
+    possible probably probable likely unlikely somewhat fairly rather relatively
+    generally usually mostly roughly approximately almost presumably arguably
+    conceivably suggest suggests suggested tend tends wonder wondering unsure
+    uncertain hopefully
+    """
+)
+_HEDGE_PHRASES = ("sort of", "kind of", "a bit", "a little", "not sure")
+_FACTUAL_WORDS = _wordset(
+    "actually really honestly clearly obviously surely certainly definitely frankly"
+)
+_FACTUAL_PHRASES = (
+    "in fact",
+    "the point is",
+    "the reality",
+    "the truth",
+    "the fact is",
+    "as a matter of fact",
+)
+_GREETINGS = _wordset("hi hello hey hiya howdy greetings yo heya")
+_APOLOGY_WORDS = _wordset(
+    "sorry apologize apologise apology apologies regret oops whoops pardon forgive"
+)
+_PLEASE = _wordset("please pls plz")
+_THANKS = _wordset("thank thanks thx ty thanx tks grateful thankful")
+_DEFERENCE_ADJ = _wordset(
+    "great good nice excellent awesome fantastic wonderful brilliant impressive amazing "
+    "superb terrific interesting cool fine outstanding splendid"
+)
+_DEFERENCE_NOUNS = _wordset("work job effort point idea question contribution catch edit edits")
+_DEFERENCE_WORDS = _wordset("kudos bravo congratulations congrats")
+_WH_DIRECT = _wordset("what why who how")
+_DIRECT_STARTS = _wordset("so then and but or")
+_FIRST_SG = _wordset("i me my mine myself")
+_FIRST_PL = _wordset("we us our ours ourselves")
+_SECOND = _wordset("you your yours yourself yourselves u ur ya")
+_YOU = frozenset(("you", "u"))
+_OPENERS = _GREETINGS | _wordset("dear ok okay well oh ah yes no sir madam all everyone folks team")
+_IMPERATIVE_LEADS = _wordset(
+    "please pls plz just kindly now so then and but also do don't dont never"
+)
+# bare imperatives that are conventionally polite or neutral ("let me know", "feel free")
+_SOFT_IMPERATIVES = _wordset("let feel see note thank have enjoy keep excuse forgive")
+_COUNTERFACTUAL = frozenset(("could", "would"))
+_INDICATIVE = frozenset(
+    ("can", "will", "ca", "wo")
+)  # "ca"/"wo" are spaCy's halves of "can't"/"won't"
+_INDIRECT_REQUESTS = (
+    "i was wondering",
+    "i wonder",
+    "i 'm wondering",
+    "would it be possible",
+    "is it possible",
+    "would you mind",
+    "do you mind",
+    "if you could",
+    "if you would",
+    "if possible",
+    "if you have time",
+    "if you get a chance",
+    "when you have a",
+    "when you get a",
+    "would you be willing",
+    "would you be able",
+    "would you be interested",
+    "i would be grateful",
+    "i 'd be grateful",
+)
+_OFFERS = (
+    "let me know",
+    "feel free",
+    "happy to help",
+    "glad to help",
+    "would you like",
+    "do you want",
+    "if you need",
+    "can i help",
+    "may i help",
+    "could i help",
+    "of help",
+    "of assistance",
+    "i 'd be happy",
+    "i would be happy",
+    "i 'd be glad",
+    "i would be glad",
+)
+_PERMISSION = ("could i", "may i", "can i", "might i", "could we", "may we", "can we")
+_BTW = ("by the way", "btw", "incidentally")
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "gratitude",
+    "deference",
+    "greeting",
+    "apologizing",
+    "please",
+    "please_start",
+    "indirect_btw",
+    "direct_question",
+    "why_question",
+    "direct_start",
+    "factuality",
+    "hedges",
+    "counterfactual_modal",
+    "indicative_modal",
+    "permission_request",
+    "indirect_request",
+    "offer_help",
+    "first_person_start",
+    "first_person_singular",
+    "first_person_plural",
+    "second_person",
+    "second_person_start",
+    "positive_lexicon",
+    "negative_lexicon",
+    "subjunctive",
+    "imperative",
+    "negation",
+    "emphatic_punctuation",
+)
+
+# Formality word lists ------------------------------------------------------------------
+
+SLANG_WORDS = _wordset(
+    """
+    gonna wanna gotta gimme lemme dunno kinda sorta outta lotta ya yeah yep yup yea
+    nope nah dude bro bruh guys awesome cool lol lmao rofl omg omfg wtf btw tbh imo
+    imho idk ikr fyi asap thx thanx tks ty pls plz u ur r k kk np tmrw tmr tmw 2day
+    b4 gr8 l8r cya ttyl brb ya'll yall wassup sup hiya heya buddy pal haha hehe lolz
+    xd woohoo yay whoa wow meh ugh oops dont cant wont im ive youre thats isnt
+    doesnt didnt wasnt aint gotcha
+    """
+)
+# one-letter text-speak ("u", "r", "k") only counts in lower case: "U" or "R" may be a name
+_SINGLE_LETTER_SLANG = frozenset(("u", "r", "k"))
+_CONTRACTIONS = frozenset(("n't", "'re", "'ll", "'m", "'ve", "'d"))
+_CASUAL_GREETINGS = ("hey", "yo", "hiya", "heya", "sup", "howdy", "what's up", "hey there")
+_FORMAL_GREETINGS = (
+    "dear",
+    "good morning",
+    "good afternoon",
+    "good evening",
+    "greetings",
+    "to whom it may concern",
+)
+_NEUTRAL_GREETINGS = ("hi", "hello")
+_CASUAL_SIGNOFFS = (
+    "cheers",
+    "thx",
+    "later",
+    "laters",
+    "ttyl",
+    "cya",
+    "xo",
+    "xoxo",
+    "peace",
+    "talk soon",
+)
+_FORMAL_SIGNOFFS = (
+    "sincerely",
+    "yours sincerely",
+    "yours faithfully",
+    "yours truly",
+    "kind regards",
+    "best regards",
+    "warm regards",
+    "warmest regards",
+    "regards",
+    "respectfully",
+    "with gratitude",
+    "with appreciation",
+    "with best regards",
+)
+_EMOJI_RE = re.compile(
+    "[\U0001f300-\U0001faff\U0001f1e6-\U0001f1ff\u2600-\u27bf\u2b50\u2b55\u2190-\u21ff\u3030\u303d]"
+)
+# text emoticons; "/" is excluded so that URLs ("https://") do not count
+_EMOTICON_RE = re.compile(r"(?<![\w])(?:[:;=8][-^']?[)(\]\[DPpO3|*]|<3|xD|XD)(?![\w])")
+_SIGNOFF_MAX_WORDS = 4
+_CLOSING_SPLIT_RE = re.compile(r"[.!?\n]+|" + _EMOJI_RE.pattern)
+
+# Formality calibration (see ``formality``): a clean, plain note starts at _BASE
+_BASE = 60.0
+_F_MIDPOINT = 55.0  # typical F-score of a plain business email
+_F_WEIGHT = 0.6
+_F_SHRINK_WORDS = 20.0  # F of a 20-word text counts half: POS ratios of short texts are noisy
+_REGISTER_POINTS = 5.0
+_CASUAL_CAP = 45.0  # casual markers can pull a text down by at most this many points
+
+# Heylighen-Dewaele POS classes (spaCy universal tags)
+_F_PLUS = frozenset(("NOUN", "PROPN", "ADJ", "ADP", "DET"))
+_F_MINUS = frozenset(("PRON", "VERB", "AUX", "ADV", "INTJ"))
+_F_IGNORED = frozenset(("PUNCT", "SPACE", "SYM", "X"))
+
+
+# --------------------------------------------------------------------------------------
+# Parse helpers
+# --------------------------------------------------------------------------------------
+
+
+def _is_word(tok: Token) -> bool:
+    """Return True for tokens that carry a word (not punctuation, space or markup)."""
+    return not (tok.is_punct or tok.is_space) and any(c.isalnum() for c in tok.text)
+
+
+def _norm(tok: Token) -> str:
+    """Lower-case form with typographic apostrophes folded to ASCII."""
+    return tok.lower_.replace("\u2019", "'")
+
+
+class _View:
+    """Token attributes of one Doc, read once so each feature does not re-walk the parse."""
+
+    __slots__ = (
+        "doc",
+        "joined",
+        "lemmas",
+        "norms",
+        "start_ids",
+        "start_words",
+        "starts",
+        "tokens",
+        "word_ids",
+    )
+
+    def __init__(self, doc: Doc) -> None:
+        """Cache tokens, lower-cased forms, lemmas, word positions and sentence starts."""
+        self.doc = doc
+        self.tokens: list[Token] = list(doc)
+        self.norms = [_norm(t) for t in self.tokens]
+        self.lemmas = [t.lemma_.lower() for t in self.tokens]
+        self.word_ids = [t.i for t in self.tokens if _is_word(t)]
+        # padded word string: " by the way " matches whole words only
+        self.joined = " " + " ".join(self.norms[i] for i in self.word_ids) + " "
+        self.starts = _sentence_starts(doc)
+        self.start_ids = {t.i for t in self.starts}
+        self.start_words = [self.norms[t.i] for t in self.starts]
+
+    def has(self, words: frozenset[str]) -> bool:
+        """Any token whose form or lemma is in ``words``."""
+        return any(self.norms[i] in words or self.lemmas[i] in words for i in self.word_ids)
+
+    def count(self, words: frozenset[str]) -> int:
+        """Number of tokens whose form or lemma is in ``words``."""
+        return sum(1 for i in self.word_ids if self.norms[i] in words or self.lemmas[i] in words)
+
+    def phrases(self, phrases: Iterable[str]) -> int:
+        """Occurrences of whole-word phrases in the lower-cased word sequence."""
+        return sum(self.joined.count(f" {p} ") for p in phrases)
+
+    def non_start(self, words: frozenset[str]) -> int:
+        """Occurrences of ``words`` away from sentence starts (the start features cover those)."""
+        return sum(1 for i in self.word_ids if i not in self.start_ids and self.norms[i] in words)
+
+
+def _sentence_starts(doc: Doc) -> list[Token]:
+    """First word of each sentence, plus the word after an opening greeting/vocative."""
+    starts: list[Token] = []
+    for sent in doc.sents:
+        words = [t for t in sent if _is_word(t)]
+        if not words:
+            continue
+        starts.append(words[0])
+        if _norm(words[0]) not in _OPENERS:
+            continue
+        # "Hi John, could you ..." -- the clause after the greeting opens the request too
+        for tok in words[1:]:
+            if tok.pos_ == "PROPN" or _norm(tok) in _OPENERS:
+                continue
+            starts.append(tok)
+            break
+    return starts
+
+
+def _subject_of(verb: Token) -> Token | None:
+    """Nominal subject attached to a verb, if any."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "expl"):
+            return child
+    return None
+
+
+def _addresses_you(verb: Token) -> bool:
+    """True if the clause headed by ``verb`` has a second-person subject."""
+    subj = _subject_of(verb)
+    return subj is not None and _norm(subj) in _YOU
+
+
+def _modal_with_you(view: _View, modals: frozenset[str]) -> bool:
+    """A modal from ``modals`` in a clause addressed to "you" ("could you", "can you")."""
+    return any(
+        view.norms[i] in modals
+        and view.tokens[i].tag_ == "MD"
+        and _addresses_you(view.tokens[i].head)
+        for i in view.word_ids
+    )
+
+
+def _is_imperative(sent: Span) -> bool:
+    """A bare, subjectless base-form main verb opening the sentence ("Fix it now.")."""
+    root = sent.root
+    if (
+        root.tag_ != "VB"
+        or root.lemma_.lower() in _SOFT_IMPERATIVES
+        or _subject_of(root) is not None
+    ):
+        return False
+    if any(c.dep_ == "aux" and c.tag_ == "MD" for c in root.children):
+        return False
+    for tok in sent:
+        if not _is_word(tok):
+            continue
+        if tok.i == root.i:
+            return True
+        # only politeness markers, discourse particles and negation may precede the verb
+        if _norm(tok) not in _IMPERATIVE_LEADS and tok.dep_ != "neg":
+            return False
+    return False
+
+
+def _is_subjunctive(view: _View) -> bool:
+    """Hypothetical framing: an if-clause, or would/could/might not addressed to "you"."""
+    for i in view.word_ids:
+        tok = view.tokens[i]
+        if view.norms[i] == "if" and tok.dep_ == "mark":
+            return True
+        if (
+            view.lemmas[i] in ("would", "could", "might")
+            and tok.tag_ == "MD"
+            and not _addresses_you(tok.head)
+        ):
+            return True
+    return False
+
+
+def _sat(count: float, scale: float = 1.0) -> float:
+    """Saturating map of a count into [0, 1): the first occurrence matters most."""
+    return 1.0 - math.exp(-count / scale)
+
+
+# --------------------------------------------------------------------------------------
+# Politeness
+# --------------------------------------------------------------------------------------
+
+
+def _praises_work(tok: Token) -> bool:
+    """A work noun modified by a praising adjective ("great job", "nice catch")."""
+    return _norm(tok) in _DEFERENCE_NOUNS and any(_norm(c) in _DEFERENCE_ADJ for c in tok.children)
+
+
+def _appreciates(tok: Token) -> bool:
+    """First-person "appreciate" ("I appreciate", "we really appreciate")."""
+    if tok.lemma_.lower() != "appreciate":
+        return False
+    subj = _subject_of(tok)
+    return subj is not None and _norm(subj) in _FIRST_SG | _FIRST_PL
+
+
+def _deference(view: _View) -> bool:
+    """Praise of the addressee ("great job", "I appreciate", "kudos", "Nice catch!")."""
+    for i in view.word_ids:
+        tok = view.tokens[i]
+        if view.norms[i] in _DEFERENCE_WORDS or _praises_work(tok) or _appreciates(tok):
+            return True
+    return any(view.norms[t.i] in _DEFERENCE_ADJ and t.pos_ == "ADJ" for t in view.starts)
+
+
+def politeness_features(doc: Doc) -> dict[str, float]:
+    """Politeness strategy features of a request: indicators or saturated counts in [0, 1]."""
+    v = _View(doc)
+    starts = set(v.start_words)
+    feats = {
+        "gratitude": v.has(_THANKS),
+        "deference": _deference(v),
+        "greeting": bool(starts & _GREETINGS),
+        "apologizing": v.has(_APOLOGY_WORDS) or v.phrases(("excuse me",)) > 0,
+        "please": v.non_start(_PLEASE) > 0,
+        "please_start": bool(starts & _PLEASE),
+        "indirect_btw": v.phrases(_BTW) > 0,
+        "direct_question": bool(starts & _WH_DIRECT),
+        "why_question": "why" in starts,
+        "direct_start": bool(starts & _DIRECT_STARTS),
+        "factuality": v.has(_FACTUAL_WORDS) or v.phrases(_FACTUAL_PHRASES) > 0,
+        "hedges": _sat(v.count(_HEDGE_WORDS) + v.phrases(_HEDGE_PHRASES)),
+        "counterfactual_modal": _modal_with_you(v, _COUNTERFACTUAL),
+        "indicative_modal": _modal_with_you(v, _INDICATIVE),
+        "permission_request": v.phrases(_PERMISSION) > 0,
+        "indirect_request": v.phrases(_INDIRECT_REQUESTS) > 0,
+        "offer_help": v.phrases(_OFFERS) > 0,
+        "first_person_start": bool(starts & _FIRST_SG),
+        "first_person_singular": _sat(v.non_start(_FIRST_SG), 2.0),
+        "first_person_plural": v.has(_FIRST_PL),
+        "second_person": _sat(v.non_start(_SECOND), 2.0),
+        "second_person_start": bool(starts & _SECOND),
+        "positive_lexicon": _sat(v.count(POSITIVE_WORDS), 1.5),
+        "negative_lexicon": _sat(v.count(NEGATIVE_WORDS)),
+        "subjunctive": _is_subjunctive(v),
+        "imperative": any(_is_imperative(s) for s in doc.sents),
+        "negation": _sat(sum(1 for t in v.tokens if t.dep_ == "neg")),
+        "emphatic_punctuation": re.search(r"[?!]{2,}", doc.text) is not None,
+    }
+    return {name: float(feats[name]) for name in FEATURE_NAMES}
+
+
+@lru_cache(maxsize=1)
+def load_weights() -> dict[str, Any]:
+    """Load the fitted politeness model (weights, intercept, metadata) from package data."""
+    path = resources.files("followup_lint") / "data" / "politeness_weights.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def politeness(doc: Doc) -> float:
+    """Politeness in [-1, 1]: 2 * sigmoid(w . features + b) - 1 with the fitted logistic weights."""
+    model = load_weights()
+    feats = politeness_features(doc)
+    z = float(model["intercept"]) + sum(
+        float(w) * feats.get(name, 0.0) for name, w in model["weights"].items()
+    )
+    return 2.0 / (1.0 + math.exp(-z)) - 1.0
+
+
+# --------------------------------------------------------------------------------------
+# Formality
+# --------------------------------------------------------------------------------------
+
+
+def _is_marker(tok: Token) -> bool:
+    """Slang or emoji token: the tagger mislabels these ("thx" as a noun), so F skips them."""
+    return tok.lower_ in SLANG_WORDS or _EMOJI_RE.search(tok.text) is not None
+
+
+def _f_score(doc: Doc) -> float:
+    """Heylighen-Dewaele F-score from universal POS tags (50 when there are no words)."""
+    counted = [t.pos_ for t in doc if t.pos_ not in _F_IGNORED and not _is_marker(t)]
+    if not counted:
+        return 50.0
+    plus = sum(1 for p in counted if p in _F_PLUS)
+    minus = sum(1 for p in counted if p in _F_MINUS)
+    return (100.0 * (plus - minus) / len(counted) + 100.0) / 2.0
+
+
+def _contractions(view: _View) -> int:
+    """Clitic contractions: n't, 're, 'll, 'm, 've, 'd, and 's when it is a verb ("it's")."""
+    total = 0
+    for i, norm in enumerate(view.norms):
+        if norm in _CONTRACTIONS or (norm == "'s" and view.tokens[i].tag_ != "POS"):
+            total += 1
+    return total
+
+
+def _plain_words(text: str) -> list[str]:
+    """Whitespace-separated words stripped of surrounding punctuation (case kept)."""
+    words = (w.strip('.,!?;:"()[]{}*_~-').replace("\u2019", "'") for w in text.split())
+    return [w for w in words if w]
+
+
+def _slang(text: str) -> int:
+    """Slang and text-speak words, read from raw text since spaCy splits "gonna" into "gon na"."""
+    return sum(
+        1
+        for w in _plain_words(text)
+        if w.lower() in SLANG_WORDS and (w not in _SINGLE_LETTER_SLANG or w.islower())
+    )
+
+
+def _emoji(text: str) -> int:
+    """Pictographic emoji plus text emoticons such as ":)" and "<3"."""
+    return len(_EMOJI_RE.findall(text)) + len(_EMOTICON_RE.findall(text))
+
+
+def _lines(text: str) -> list[str]:
+    """Non-empty stripped lines."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _register(candidates: Iterable[str], formal: Sequence[str], casual: Sequence[str]) -> float:
+    """+1 if a candidate opens with a formal phrase, -1 with a casual one, 0 otherwise."""
+    for cand in candidates:
+        text = " " + " ".join(_plain_words(cand.lower())) + " "
+        if any(text.startswith(f" {p} ") for p in formal):
+            return 1.0
+        if any(text.startswith(f" {p} ") for p in casual):
+            return -1.0
+    return 0.0
+
+
+def _greeting_register(text: str) -> float:
+    """Opening register: "dear"/"good morning" formal, "hey"/"yo" casual, "hi"/"hello" neutral."""
+    return _register(_lines(text)[:1], _FORMAL_GREETINGS, _CASUAL_GREETINGS)
+
+
+def _closing_segments(text: str) -> list[str]:
+    """Last lines of a multi-line email, or the last sentence fragments of a one-liner."""
+    lines = _lines(text)
+    if len(lines) > 1:
+        return lines[-3:]
+    # "... u around later? cheers" -- the sign-off follows the last "?", "!", "." or emoji
+    return [seg for seg in _CLOSING_SPLIT_RE.split(text) if seg.strip()][-2:]
+
+
+def _signoff_register(text: str) -> float:
+    """Closing register: "sincerely"/"kind regards" formal, "cheers"/"thx" casual."""
+    # a sign-off is a short closing formula, not a sentence that merely contains the word
+    short = [c for c in _closing_segments(text) if len(_plain_words(c)) <= _SIGNOFF_MAX_WORDS]
+    return _register(reversed(short), _FORMAL_SIGNOFFS, _CASUAL_SIGNOFFS)
+
+
+def _lowercase_starts(doc: Doc) -> float:
+    """Share of sentence openings that begin with a lower-case letter."""
+    openers = []
+    for sent in doc.sents:
+        first = next((t.text for t in sent if _is_word(t)), "")
+        if first[:1].isalpha():
+            openers.append(first)
+    if not openers:
+        return 0.0
+    return sum(1 for w in openers if w[0].islower()) / len(openers)
+
+
+def formality_features(doc: Doc) -> dict[str, float]:
+    """Formality components: F-score, marker densities and counts, register indicators."""
+    view = _View(doc)
+    text = doc.text
+    n_words = max(len(view.word_ids), 1)
+    return {
+        "f_score": _f_score(doc),
+        "contractions_per_100": 100.0 * _contractions(view) / n_words,
+        "slang_per_100": 100.0 * _slang(text) / n_words,
+        "emoji": float(_emoji(text)),
+        "exclamations": float(text.count("!")),
+        "greeting_register": _greeting_register(text),
+        "signoff_register": _signoff_register(text),
+        "lowercase_starts": _lowercase_starts(doc),
+        "lowercase_i": float(sum(1 for t in view.tokens if t.text == "i")),
+        "words": float(len(view.word_ids)),
+    }
+
+
+def _f_component(f: dict[str, float]) -> float:
+    """F-score deviation from an everyday-email midpoint, shrunk for short texts."""
+    reliability = f["words"] / (f["words"] + _F_SHRINK_WORDS)
+    return _F_WEIGHT * (f["f_score"] - _F_MIDPOINT) * reliability
+
+
+def _formal_bonus(f: dict[str, float]) -> float:
+    """Points for a formal greeting ("Dear") and a formal sign-off ("Sincerely")."""
+    return _REGISTER_POINTS * (max(f["greeting_register"], 0.0) + max(f["signoff_register"], 0.0))
+
+
+def _casual_evidence(f: dict[str, float]) -> float:
+    """Points of casual-register evidence, each marker saturating on its own."""
+    return (
+        12.0 * _sat(f["contractions_per_100"], 5.0)
+        + 20.0 * _sat(f["slang_per_100"], 10.0)
+        + 6.0 * min(f["emoji"], 2.0)
+        + 2.0 * min(f["exclamations"], 3.0)
+        + _REGISTER_POINTS * (max(-f["greeting_register"], 0.0) + max(-f["signoff_register"], 0.0))
+        + 10.0 * f["lowercase_starts"]
+        + 3.0 * min(f["lowercase_i"], 2.0)
+    )
+
+
+def formality(doc: Doc) -> float:
+    """Formality in [0, 100]; see the module constants and the formula below.
+
+    F is the Heylighen-Dewaele (1999) F-score,
+    ``F = (noun + adj + prep + det - pron - verb - adv - interj + 100) / 2``, each class as a
+    percentage of all words (nouns include proper nouns, verbs include auxiliaries; slang and
+    emoji are skipped because the tagger mislabels them).  With ``n`` words::
+
+        base     = 60 + 0.6 * (F - 55) * n / (n + 20)           # shrink F for short texts
+        formal   = 5 * [formal greeting] + 5 * [formal sign-off]
+        casual   = 12 * sat(contractions per 100 words / 5) + 20 * sat(slang per 100 words / 10)
+                   + 6 * min(emoji, 2) + 2 * min("!", 3)
+                   + 5 * [casual greeting] + 5 * [casual sign-off]
+                   + 10 * lower-case sentence-start share + 3 * min(lower-case "i", 2)
+        score    = clip(base + formal - 45 * sat(casual / 45), 0, 100)
+
+    where ``sat(x) = 1 - exp(-x)``: casual markers pile up with diminishing returns, so a chatty
+    note lands around 20-40 rather than at zero.  Calibration: a formal interview thank-you
+    scores about 65-80, a neutral professional note 55-65, a chatty note with slang and emoji
+    20-40.
+    """
+    f = formality_features(doc)
+    casual = _CASUAL_CAP * _sat(_casual_evidence(f), _CASUAL_CAP)
+    score = _BASE + _f_component(f) + _formal_bonus(f) - casual
+    return min(100.0, max(0.0, score))
