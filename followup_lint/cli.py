@@ -152,3 +152,20 @@ def explain(rule_id: str, rules_dirs: tuple[str, ...]) -> None:
     if not found:
         raise InputError(f"unknown rule {rule_id!r}; `followup-lint rules` lists them")
     click.echo(explain_rule(found[0]))
+
+
+@main.command("eval")
+@click.argument("directory")
+@click.option("--rules", "rules_dirs", multiple=True, help="Extra rule folder (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--model", help="spaCy model to load.")
+@handles_input_errors
+def eval_command(directory: str, rules_dirs: tuple[str, ...], fmt: str,
+                 model: str | None) -> None:
+    """Measure the rules on labelled drafts: DIRECTORY holds drafts and labels.yaml."""
+    from .engine import Linter
+    from .evaluate import evaluate, render
+
+    result = evaluate(directory, Linter(_load(rules_dirs, (), ()), model))
+    click.echo(render(result, fmt), nl=False)
