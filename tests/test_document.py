@@ -1,0 +1,95 @@
+"""Front matter, sections, quoted replies, offsets (CRLF, emoji), through parse_draft."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from followup_lint.document import line_starts, parse_draft
+from followup_lint.model import InputError
+
+DRAFT = """---
+context: sales
+recipient: Dana Whitfield
+prior:
+  - pilot pricing
+last_contact: 2026-03-02
+subject: The pilot pricing you asked about
+---
+Hi Dana,
+
+Thanks for Tuesday's call. The pricing is attached.
+
+> On Monday you wrote:
+> can you send pricing?
+
+Best,
+Sam
+"""
+
+
+def test_front_matter_fields_and_lines():
+    draft = parse_draft(DRAFT, "d.md")
+    assert draft.context == "sales"
+    assert draft.meta["last_contact"] == dt.date(2026, 3, 2)
+    assert draft.prior == ("pilot pricing",)
+    assert draft.meta_lines["subject"] == 7
+
+
+def test_sections_and_offsets_point_into_the_original_file():
+    draft = parse_draft(DRAFT, "d.md")
+    names = [s.name for s in draft.sections]
+    assert names == ["subject", "greeting", "signature", "body"]
+    subject = draft.section("subject")
+    assert draft.source[subject.start : subject.end] == "The pilot pricing you asked about"
+    assert draft.span(subject.start, subject.end).line == 7
+    assert draft.span(subject.start, subject.end).column == 10
+    assert draft.section_text("greeting") == "Hi Dana,"
+    assert draft.section_text("signature").split() == ["Best,", "Sam"]
+    assert len(draft.text) == len(draft.source)
+
+
+def test_quoted_reply_is_blanked_and_kept_as_thread():
+    draft = parse_draft(DRAFT, "d.md")
+    assert "can you send pricing" not in draft.text
+    assert "can you send pricing?" in draft.quoted
+    assert "On Monday you wrote" not in draft.text
+
+
+def test_crlf_and_lone_cr_count_as_one_line_break():
+    text = "Hi Dana,\r\n\r\nLine three 😀 here.\rLine four."
+    assert line_starts(text) == (0, 10, 12, 31)
+    draft = parse_draft(text)
+    offset = text.index("here")
+    assert draft.span(offset, offset + 4).line == 3
+    assert draft.span(offset, offset + 4).column == 14  # code points: the emoji is one
+    assert "\r" not in draft.text
+
+
+def test_unknown_key_is_a_warning_problem_with_its_line():
+    draft = parse_draft("---\ncontext: sales\nmood: sunny\n---\nHi Dana,\n\nHello.\n")
+    assert draft.problems == (("input.unknown-key", draft.problems[0][1], 3),)
+    assert "mood" in draft.problems[0][1]
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("---\ncontext: [sales\n---\nHi.\n", 2),
+    ("---\n- a list\n---\nHi.\n", 2),
+    ("---\ncontext: sales\nHi.\n", 1),
+    ("---\ndate: next tuesday\n---\nHi.\n", 2),
+])
+def test_malformed_front_matter_is_an_error_problem(text, line):
+    draft = parse_draft(text)
+    assert draft.problems and draft.problems[0][0] == "input.front-matter"
+    assert draft.problems[0][2] == line
+
+
+def test_unknown_context_in_front_matter_names_file_and_line():
+    with pytest.raises(InputError, match=r"d\.md:2: context: unknown context 'party'"):
+        parse_draft("---\ncontext: party\n---\nHi.\n", "d.md")
+
+
+def test_no_front_matter_no_greeting():
+    draft = parse_draft("Thanks for the call.\nI will send the notes on Monday.")
+    assert [s.name for s in draft.sections] == ["body"]
