@@ -43,42 +43,40 @@ def _wordset(text: str) -> frozenset[str]:
 
 POSITIVE_WORDS = _wordset(
     """
-    able accomplish accomplished accurate admirable admire agree agreeable amazing
-    amazingly amicable appealing appreciative apt attractive awesome beautiful
-    beautifully benefit beneficial best better bless blessed bonus bravo bright
-    brilliant brilliantly calm capable careful carefully celebrate charming cheer
-    cheerful clarity clean clear clearer clever comfortable commend compassion
-    compelling competent complement complete congrats congratulate congratulations
-    considerate constructive convenient cool correct courteous creative curious
-    decent definitive delight delighted delightful dependable diligent easier easy
-    effective efficient elegant eloquent encourage encouraged encouraging energetic
+    accomplish accomplished accurate admirable admire agree agreeable amazing amazingly
+    amicable appealing appreciative apt attractive awesome beautiful beautifully benefit
+    beneficial best better bless blessed bonus bravo bright brilliant brilliantly calm
+    capable careful carefully celebrate charming cheer cheerful clarity clearer clever
+    comfortable commend compassion compelling competent complement congrats congratulate
+    congratulations considerate constructive convenient cool correct courteous creative
+    curious decent definitive delight delighted delightful dependable diligent easier
+    easy effective efficient elegant eloquent encourage encouraged encouraging energetic
     engaging enjoy enjoyable enjoyed enlightening enthusiasm enthusiastic excellent
-    exceptional excited exciting exemplary fabulous fair faithful fantastic
-    fascinating favor favorable favour favourite favorite fine flawless fond fortunate
-    free fresh friendly fruitful fun generous genius gentle genuine genuinely glad
-    gladly good gorgeous grace graceful gracious great greatest greatly handy happily
-    happy harmonious harmony healthy helpful helpfully heartfelt hero honor honored
-    honour hope hopeful hopefully ideal impeccable important impress impressed
-    impressive improve improved improvement incredible incredibly informative ingenious
-    insightful inspiration inspire inspired inspiring intelligent interested
-    interesting intriguing intuitive invaluable joy joyful keen kind kindly kindness
-    knowledgeable laudable like liked lively love loved lovely loving loyal lucky
-    magnificent marvelous marvellous masterful masterpiece meaningful merit meticulous
-    neat nice nicely noble notable noteworthy outstanding passion passionate patience
-    patient peaceful perfect perfectly phenomenal pleasant pleasantly pleased pleasing
-    pleasure plentiful polished polite popular positive powerful praise precious
-    precise prefer pretty productive proficient progress prompt promptly proper
-    properly prosper proud prudent quality quick reasonable recommend recommended
-    refined refreshing reliable remarkable remarkably resolved resourceful respect
-    respectful reward rewarding rich robust safe satisfied satisfy satisfying seamless
-    secure sensible sharp simple sincere skilful skilled skillful smart smooth solid
-    sophisticated sound spectacular splendid stable stellar straightforward strong
-    stunning stupendous succeed success successful successfully sufficient superb
-    superior support supported supporter supportive supreme sure sweet talent talented
-    terrific thorough thoroughly thoughtful thrilled thrive tidy timely top tremendous
-    trust trusted trustworthy truthful unbiased understanding useful valuable valued
-    versatile vibrant virtue warm warmly wealth welcome welcomed well willing win
-    wisdom wise wonderful wonderfully worth worthwhile worthy wow yay
+    exceptional excited exciting exemplary fabulous fair faithful fantastic fascinating
+    favor favorable favour favourite favorite fine flawless fond fortunate fresh
+    friendly fruitful fun generous genius gentle genuine genuinely glad gladly good
+    gorgeous grace graceful gracious great greatest greatly handy happily happy
+    harmonious harmony healthy helpful helpfully heartfelt hero honor honored honour
+    hope hopeful hopefully ideal impeccable impress impressed impressive improve
+    improved improvement incredible incredibly informative ingenious insightful
+    inspiration inspire inspired inspiring intelligent interested interesting intriguing
+    intuitive invaluable joy joyful keen kind kindly kindness knowledgeable laudable
+    liked lively love loved lovely loving loyal lucky magnificent marvelous marvellous
+    masterful masterpiece meaningful merit meticulous neat nice nicely noble notable
+    noteworthy outstanding passion passionate patience patient peaceful perfect
+    perfectly phenomenal pleasant pleasantly pleased pleasing pleasure plentiful
+    polished polite popular positive powerful praise precious precise productive
+    proficient progress prompt promptly proper properly prosper proud prudent quality
+    reasonable recommend recommended refined refreshing reliable remarkable remarkably
+    resolved resourceful respect respectful reward rewarding rich robust safe satisfied
+    satisfy satisfying seamless secure sensible sharp sincere skilful skilled skillful
+    smart smooth solid sophisticated spectacular splendid stable stellar straightforward
+    strong stunning stupendous succeed success successful successfully sufficient superb
+    superior supporter supportive supreme sweet talent talented terrific thorough
+    thoroughly thoughtful thrilled thrive tidy timely tremendous trust trusted
+    trustworthy truthful unbiased useful valuable valued versatile vibrant virtue warm
+    warmly wealth welcome welcomed willing win wisdom wise wonderful wonderfully worth
+    worthwhile worthy wow yay
     """
 )
 
@@ -90,37 +88,36 @@ NEGATIVE_WORDS = _wordset(
     blame bloody bogus boring bother bothered broken brutal bully bullshit careless
     catastrophe censor censorship chaos cheap cheat childish clown clueless clumsy
     complain complaint confuse confused confusing contempt corrupt coward crap crappy
-    crazy crime criminal crisis critical criticize crude cruel crush damage damaged
-    damn damned danger dangerous dead deceive deceptive defect defective deficient
-    deny deplorable destroy destroyed destructive dick difficult dirty disappoint
+    crazy crime criminal crisis critical criticize crude cruel crush damage damaged damn
+    damned danger dangerous dead deceive deceptive defect defective deficient deny
+    deplorable destroy destroyed destructive dick difficult dirty disappoint
     disappointed disappointing disappointment disaster disastrous disgrace disgraceful
     disgust disgusted disgusting dishonest dislike dismal disregard disrespect
     disrespectful disrupt disruptive dissatisfied distort distorted distress disturb
-    disturbing doubt dreadful dubious dumb dump embarrass embarrassed embarrassing
-    error evil exaggerate excuse fail failed failure fake false fault faulty fear
-    fearful filthy flaw flawed fool foolish forbid fraud freak frustrate frustrated
-    frustrating frustration fuck fucking furious garbage ghastly gross guilty harass
-    harassment harm harmful harsh hate hated hateful hell hideous horrible horrendous
-    horrific hostile hurt hypocrite hypocritical idiot idiotic ignorance ignorant
-    ignore ignored illegal illogical immature impatient impolite impossible inaccurate
-    inadequate inappropriate incompetent incompetence inconsistent incorrect inept
-    inferior infuriate infuriating insane insult insulting intimidate intolerable
-    irrelevant irresponsible irritate irritated irritating jerk joke junk lame lazy
-    liar lie lied lies lousy lunatic lying mad malicious mean mediocre mess messy
-    mislead misleading miserable mistake mistaken misuse moron nasty naughty negative
-    neglect nervous nightmare nonsense nuisance obnoxious obscene obsessed odd offend
-    offended offensive outrage outrageous overwhelm pain painful paranoid pathetic
-    petty pity pointless poor poorly pretend prejudice problem problematic propaganda
-    punish racist rage reckless refuse reject rejected repulsive ridiculous rubbish
-    rude ruin ruined sad sadly scam scandal scare scared screw selfish shame shameful
-    shit shitty shock shocking sick silly sloppy slow smear sneaky spam spammer
-    spoil stole stolen stubborn stupid stupidity suck sucks suffer suspicious tedious
-    terrible terribly threat threaten threatening toxic tragic trash troll trolling
-    trouble ugly unacceptable unclear uncomfortable unfair unfortunate unfortunately
-    unfriendly unhappy unhelpful unnecessary unpleasant unreasonable unreliable
-    unwanted unwelcome unwilling upset useless vague vandal vandalise vandalism
-    vandalize vicious victim violate violation violent waste wasted weak weird wicked
-    worse worst worthless wrong wrongly
+    disturbing doubt dreadful dubious dumb dump embarrass embarrassed embarrassing error
+    evil exaggerate fail failed failure fake false fault faulty fear fearful filthy flaw
+    flawed fool foolish forbid fraud freak frustrate frustrated frustrating frustration
+    fuck fucking furious garbage ghastly gross guilty harass harassment harm harmful
+    harsh hate hated hateful hell hideous horrible horrendous horrific hostile hurt
+    hypocrite hypocritical idiot idiotic ignorance ignorant ignore ignored illegal
+    illogical immature impatient impolite impossible inaccurate inadequate inappropriate
+    incompetent incompetence inconsistent incorrect inept inferior infuriate infuriating
+    insane insult insulting intimidate intolerable irrelevant irresponsible irritate
+    irritated irritating jerk joke junk lame lazy liar lie lied lies lousy lunatic lying
+    mad malicious mean mediocre mess messy mislead misleading miserable mistake mistaken
+    misuse moron nasty naughty negative neglect nervous nightmare nonsense nuisance
+    obnoxious obscene obsessed odd offend offended offensive outrage outrageous
+    overwhelm pain painful paranoid pathetic petty pity pointless poor poorly pretend
+    prejudice problem problematic propaganda punish racist rage reckless refuse reject
+    rejected repulsive ridiculous rubbish rude ruin ruined sad sadly scam scandal scare
+    scared screw selfish shame shameful shit shitty shock shocking sick silly sloppy
+    slow smear sneaky spam spammer spoil stole stolen stubborn stupid stupidity suck
+    sucks suffer suspicious tedious terrible terribly threat threaten threatening toxic
+    tragic trash troll trolling trouble ugly unacceptable unclear uncomfortable unfair
+    unfortunate unfortunately unfriendly unhappy unhelpful unnecessary unpleasant
+    unreasonable unreliable unwanted unwelcome unwilling upset useless vague vandal
+    vandalise vandalism vandalize vicious victim violate violation violent waste wasted
+    weak weird wicked worse worst worthless wrong wrongly
     """
 )
 
@@ -340,7 +337,6 @@ class _View:
     """Token attributes of one Doc, read once so each feature does not re-walk the parse."""
 
     __slots__ = (
-        "doc",
         "joined",
         "lemmas",
         "norms",
@@ -353,7 +349,6 @@ class _View:
 
     def __init__(self, doc: Doc) -> None:
         """Cache tokens, lower-cased forms, lemmas, word positions and sentence starts."""
-        self.doc = doc
         self.tokens: list[Token] = list(doc)
         self.norms = [_norm(t) for t in self.tokens]
         self.lemmas = [t.lemma_.lower() for t in self.tokens]
