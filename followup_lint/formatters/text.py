@@ -39,6 +39,15 @@ def _summary_line(r: FileReport) -> str:
     return f"{r.path}: " + " · ".join(parts)
 
 
+def _hidden(report: Report) -> str:
+    """'; 2 suppressed, 3 in the baseline' for findings kept out of the report, else ''."""
+    suppressed = sum(r.metrics.get("suppressed", 0) or 0 for r in report.files)
+    baselined = sum(r.metrics.get("baselined", 0) or 0 for r in report.files)
+    parts = ([f"{suppressed} suppressed"] if suppressed else []) + (
+        [f"{baselined} in the baseline"] if baselined else [])
+    return "; " + ", ".join(parts) if parts else ""
+
+
 def render(report: Report, *, color: bool = False, **_: object) -> str:
     """All findings, each with its line and suggestion, then per-file and overall summaries."""
     out: list[str] = []
@@ -61,8 +70,9 @@ def render(report: Report, *, color: bool = False, **_: object) -> str:
         detail = ", ".join(f"{counts[s]} {s.label}{'s' if counts[s] != 1 else ''}"
                            for s in sorted(counts, reverse=True))
         out.append(f"Found {total} problem{'s' if total != 1 else ''} ({detail}) in {flagged} of "
-                   f"{len(report.files)} file{'s' if len(report.files) != 1 else ''}.")
+                   f"{len(report.files)} file{'s' if len(report.files) != 1 else ''}"
+                   f"{_hidden(report)}.")
     else:
         out.append(f"All clean: {len(report.files)} file{'s' if len(report.files) != 1 else ''} "
-                   "checked, no problems.")
+                   f"checked, no problems{_hidden(report)}.")
     return "\n".join(out) + "\n"
