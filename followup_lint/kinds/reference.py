@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 KEYS = ("min_coverage", "min_mentioned", "max_listed")
 LOCAL = False
 _CONTENT_POS = {"NOUN", "PROPN", "NUM", "ADJ", "X"}
+_NOUN_POS = {"NOUN", "PROPN", "NUM", "X"}
 # Words present in nearly every follow-up: they never make a point specific.
 GENERIC = frozenset("""
 thing things time way call meeting chat conversation discussion talk week day today tomorrow
@@ -34,12 +35,17 @@ def validate(params: Mapping[str, Any]) -> None:
 
 
 def _key_words(span: Span) -> frozenset[str]:
-    """Lower-cased lemmas that make a point specific."""
-    return frozenset(
-        t.lemma_.lower() for t in span
-        if (t.pos_ in _CONTENT_POS or t.like_num) and not t.is_stop
-        and t.lemma_.lower() not in GENERIC and len(t.text) > 1
-    )
+    """Lower-cased lemmas that make a point specific: its nouns and numbers, else adjectives."""
+    words = [t for t in span if not t.is_stop and len(t.text) > 1
+             and t.lemma_.lower() not in GENERIC]
+    nouns = [t for t in words if t.pos_ in _NOUN_POS or t.like_num]
+    return frozenset(t.lemma_.lower() for t in (nouns or [t for t in words
+                                                         if t.pos_ in _CONTENT_POS]))
+
+
+def is_mentioned(words: frozenset[str], vocabulary: set[str]) -> bool:
+    """A point counts as mentioned when half its key words (at least one) appear."""
+    return len(words & vocabulary) >= max(1, len(words) // 2)
 
 
 def points(doc: Doc) -> list[tuple[str, frozenset[str]]]:
@@ -53,8 +59,8 @@ def points(doc: Doc) -> list[tuple[str, frozenset[str]]]:
     for span in sorted(chosen, key=lambda s: s.start):
         words = _key_words(span)
         if words:
-            label = " ".join(t.text for t in span if t.pos_ not in {"DET", "PRON"}
-                             and t.dep_ != "poss").strip()
+            label = " ".join(t.text for t in span if t.pos_ not in {"DET", "PRON", "PART"}
+                             and t.dep_ not in {"poss", "case"}).strip()
             out.append((label or span.text, words))
     return out
 
@@ -77,7 +83,7 @@ class Compiled:
         if not all_points:
             return []
         vocabulary = self._vocabulary(inp)
-        missing = [label for label, words in all_points if not words & vocabulary]
+        missing = [label for label, words in all_points if not is_mentioned(words, vocabulary)]
         mentioned = len(all_points) - len(missing)
         if mentioned >= self.min_mentioned and mentioned / len(all_points) >= self.min_coverage:
             return []

@@ -1,0 +1,130 @@
+"""Merge fields in templates: find them, name them, mask them so the sentence still parses.
+
+    {{first_name}}  {{ company | default("your team") }}  {first_name}  [First Name]
+    <Company>  %FIRSTNAME%  *|FNAME|*
+
+A mask has the placeholder's exact length, so offsets into the text stay valid. A name field
+becomes a person's name ("Hi {{first_name}}," reads "Hi Priya Lindgren,"), any other field an
+organisation-like proper noun, so the parser sees a noun where the value will be. Template
+logic ({% if %}, {# comment #}) is blanked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_FIELD_WORDS = r"(?:first|last|full|company|job|your|my|sender|recipient|contact)"
+PATTERN = re.compile(
+    r"\{\{-?\s*(?P<jinja>[A-Za-z_][\w.]*)[^{}\n]{0,80}?-?\}\}"
+    r"|\{(?P<brace>[A-Za-z_]\w{0,30})\}"
+    r"|\[(?P<bracket>[A-Z][A-Za-z]*(?:[ _][A-Za-z]+){0,3})\](?![(\[:])"
+    r"|<(?P<angle>[A-Z][A-Za-z]*(?:[ _][A-Za-z]+){0,3}|[a-z]+_[a-z_]+|" + _FIELD_WORDS
+    + r"_?name|company|name)>"
+    r"|%(?P<percent>[A-Z][A-Z0-9_]{1,30})%"
+    r"|\*\|(?P<merge>[A-Z][A-Z0-9_]{1,30})\|\*"
+)
+_LOGIC = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_ALIASES = {
+    "fname": "firstname", "first": "firstname", "givenname": "firstname",
+    "lname": "lastname", "last": "lastname", "surname": "lastname", "familyname": "lastname",
+    "companyname": "company", "organization": "company", "organisation": "company",
+    "org": "company", "account": "company", "accountname": "company",
+}
+_NOT_PERSONAL_PREFIXES = ("sender", "my", "your", "from", "rep", "agent", "signature",
+                          "unsubscribe")
+_NOT_PERSONAL = frozenset({"link", "url", "calendarlink", "bookinglink", "date", "today",
+                           "unsubscribe", "signature", "email", "phone"})
+_ORG_HINTS = ("company", "org", "account", "business", "employer", "school", "firm", "brand",
+              "team")
+_PEOPLE = ("A", "Al", "Ann", "Dana", "Priya", "Miriam", "Beatriz", "Isabella", "Alexandra",
+           "Maximilian")
+_SURNAMES = ("O", "Oh", "Orr", "Vega", "Okoro", "Larsen", "Navarro", "Lindgren", "Castellan",
+             "Richardson")
+_ORGS = ("A", "Co", "Oak", "Acme", "Zenco", "Globex", "Initech", "Umbrella", "Northwind",
+         "Blackstone")
+_ORG_TAILS = ("A", "Co", "Lab", "Labs", "Group", "Supply", "Systems", "Partners", "Logistics",
+              "Industries")
+
+
+@dataclass(frozen=True, slots=True)
+class Placeholder:
+    """One merge field: where it is and its normalised name."""
+
+    start: int
+    end: int
+    field: str
+
+
+def normalise(name: str) -> str:
+    """first_name, First Name, FIRSTNAME, FNAME -> firstname; company_name -> company."""
+    key = re.sub(r"[^a-z0-9]", "", name.lower().rsplit(".", 1)[-1])
+    return _ALIASES.get(key, key)
+
+
+def is_name(field: str) -> bool:
+    """Whether a (normalised) field holds the recipient's name."""
+    return ("name" in field and not is_org(field) and field.startswith(
+        ("first", "last", "full", "name", "contact", "recipient", "nick", "prospect", "lead",
+         "customer", "client", "greeting"))) or field in {"recipient", "contact"}
+
+
+def is_org(field: str) -> bool:
+    """Whether a (normalised) field holds an organisation."""
+    return any(hint in field for hint in _ORG_HINTS)
+
+
+def is_personal(field: str) -> bool:
+    """Whether a field makes the email differ per recipient (sender and link fields do not)."""
+    return field not in _NOT_PERSONAL and not field.startswith(_NOT_PERSONAL_PREFIXES)
+
+
+def personal(fields: Iterable[str]) -> list[str]:
+    """The personalising fields among some."""
+    return [f for f in fields if is_personal(f)]
+
+
+def find(text: str) -> list[Placeholder]:
+    """Every merge field in a text, in order."""
+    out = []
+    for match in PATTERN.finditer(text):
+        raw = next(g for g in match.groups() if g)
+        out.append(Placeholder(match.start(), match.end(), normalise(raw)))
+    return out
+
+
+def _fill(length: int, heads: tuple[str, ...], tails: tuple[str, ...]) -> str:
+    """Capitalised words joined by spaces, exactly `length` characters long."""
+    if length <= len(heads):
+        return heads[length - 1] if length > 0 else ""
+    first = min(len(heads) - 1, length - 4)  # leave at least three letters for the next word
+    return heads[first - 1] + " " + _fill(length - first - 1, tails, tails)
+
+
+def mask_for(field: str, length: int) -> str:
+    """A name-like token of the placeholder's length for a field."""
+    if is_name(field) and not is_org(field):
+        return _fill(length, _PEOPLE, _SURNAMES)
+    return _fill(length, _ORGS, _ORG_TAILS)
+
+
+def mask(text: str) -> tuple[str, tuple[str, ...], str | None]:
+    """(masked text, the fields found, the first name-field mask or None)."""
+    chars = list(text)
+    for match in _LOGIC.finditer(text):
+        for i in range(match.start(), match.end()):
+            if chars[i] not in "\r\n":
+                chars[i] = " "
+    fields: list[str] = []
+    name: str | None = None
+    for holder in find(text):
+        if "\n" in text[holder.start : holder.end]:
+            continue
+        token = mask_for(holder.field, holder.end - holder.start)
+        chars[holder.start : holder.end] = token
+        if holder.field not in fields:
+            fields.append(holder.field)
+        if name is None and is_name(holder.field):
+            name = token
+    return "".join(chars), tuple(fields), name
