@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import nlp as nlpmod
+from . import scores
 from .model import Draft, Section
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ def compute(draft: Draft, doc: Doc) -> dict[str, Any]:
     sentences = {t.sent.start for t in tokens}
     body_text = " ".join(draft.text[s.start : s.end] for s in body)
     followup = draft.meta.get("followup")
+    letter = _letter(draft, doc)
     return {
         "words": len(words),
         "sentences": len(sentences),
@@ -66,4 +68,16 @@ def compute(draft: Draft, doc: Doc) -> dict[str, Any]:
         "specifics": specifics(tokens),
         "days_since_contact": days_since_contact(dict(draft.meta)),
         "followup": followup if isinstance(followup, int) else None,
+        "politeness": round(scores.politeness(letter), 2) if letter is not None else None,
+        "formality": round(scores.formality(letter), 1) if letter is not None else None,
     }
+
+
+def _letter(draft: Draft, doc: Doc) -> Doc | None:
+    """Greeting, body and signature as one Doc (no subject, front matter or quoted text)."""
+    parts = [s for s in draft.sections if s.name != "subject"]
+    if not parts:
+        return None
+    span = doc.char_span(min(s.start for s in parts), max(s.end for s in parts),
+                         alignment_mode="expand")
+    return span.as_doc() if span is not None and len(span) else None
