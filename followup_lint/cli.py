@@ -104,14 +104,26 @@ def main() -> None:
               help="Do not report the findings recorded in this baseline file.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False),
               help="Record every current finding in this baseline file, and exit 0.")
+@click.option("--templates", "templates", multiple=True, metavar="GLOB",
+              help="Files matching GLOB are templates: merge fields are expected (repeatable).")
+@click.option("--require-field", "require_fields", multiple=True, metavar="NAME",
+              help="Every template must use this merge field, e.g. first_name (repeatable).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes  [default: the CPUs when there are enough drafts, else 1]")
+@click.option("--cache-dir", default=".followup_lint_cache", show_default=True,
+              type=click.Path(file_okay=False), help="Keep results here between runs.")
+@click.option("--no-cache", is_flag=True, help="Lint everything again; read and write no cache.")
 @click.option("--color/--no-color", default=None, help="Colour (default: on a terminal).")
 @handles_input_errors
 def check(paths: tuple[str, ...], context: str | None, prior_file: str | None,
           rules_dirs: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
           ignore: tuple[str, ...], fail_on: str | None, model: str | None,
           config_file: str | None, report_unused_suppressions: bool, diff_ref: str | None,
-          baseline: str | None, write_baseline: str | None, color: bool | None) -> None:
-    """Lint drafts: .txt/.md files, folders of them, or - for stdin."""
+          baseline: str | None, write_baseline: str | None, templates: tuple[str, ...],
+          require_fields: tuple[str, ...], jobs: int | None, cache_dir: str, no_cache: bool,
+          color: bool | None) -> None:
+    """Lint drafts: .txt/.md/.eml/.html files, template collections (.yaml/.json), folders
+    of them, or - for stdin."""
     from . import contexts
     from .formatters import render
     from .project import Options, lint
@@ -119,8 +131,10 @@ def check(paths: tuple[str, ...], context: str | None, prior_file: str | None,
     if context:
         contexts.validate(context)
     options = Options(
-        paths, _flags(rules_dirs, select, ignore, context, fail_on, model), config_file,
-        _read_prior(prior_file), report_unused_suppressions, diff_ref, baseline, write_baseline)
+        paths, _flags(rules_dirs, select, ignore, context, fail_on, model, templates),
+        config_file, _read_prior(prior_file), report_unused_suppressions, diff_ref, baseline,
+        write_baseline, require_fields=_split(require_fields), jobs=jobs,
+        cache_dir=None if no_cache else cache_dir)
     outcome = lint(options)
     report = outcome.report
     unreadable = [r.findings[0] for r in report.files if r.findings and not r.metrics
@@ -143,7 +157,8 @@ def check(paths: tuple[str, ...], context: str | None, prior_file: str | None,
 
 
 def _flags(rules_dirs: Sequence[str], select: Sequence[str], ignore: Sequence[str],
-           context: str | None, fail_on: str | None, model: str | None) -> Any:
+           context: str | None, fail_on: str | None, model: str | None,
+           templates: Sequence[str] = ()) -> Any:
     """The command-line layer of the config: only what was given."""
     from .config import Settings
 
@@ -151,7 +166,8 @@ def _flags(rules_dirs: Sequence[str], select: Sequence[str], ignore: Sequence[st
         rules=tuple(str(Path(d).resolve()) for d in rules_dirs) if rules_dirs else None,
         select=tuple(_split(select)) if select else None,
         ignore=tuple(_split(ignore)) if ignore else None,
-        context=context, fail_on=Severity.parse(fail_on) if fail_on else None, model=model)
+        context=context, fail_on=Severity.parse(fail_on) if fail_on else None, model=model,
+        templates=tuple(templates) if templates else None)
 
 
 def _homepage() -> str | None:

@@ -14,7 +14,7 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import yaml
@@ -309,6 +309,9 @@ def resolve(path: str, config: Config | None, flags: Settings) -> Effective:
         ignore = ignore + (override.ignore or ())
         severity.update(override.severity)
         template = override.templates if override.templates is not None else template
+    if flags.templates:  # --templates GLOB: from here, or matching the end of the path
+        template = template or matches(path, flags.templates, Path.cwd()) or any(
+            PurePath(path).match(g) for g in flags.templates)
     excluded = Path(path).name in YAML_NAMES or matches(path, base.exclude or (), root)
     return Effective(
         config=config.path if config else None,

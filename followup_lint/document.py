@@ -326,7 +326,7 @@ def parse_draft(
     quoted = "\n".join(([prepared.quoted] if prepared.quoted else []) + [
         text[s:e].lstrip().lstrip(">").strip() for s, e in lines[first:]
         if text[s:e].lstrip().startswith(">")])
-    masked = "".join(head.chars)
+    masked = unmasked = "".join(head.chars)
     fields: tuple[str, ...] = ()
     is_template = prepared.is_template or template or bool(head.meta.get("template"))
     if is_template:
@@ -342,6 +342,7 @@ def parse_draft(
         meta_lines=head.key_lines, prior=points, context=context, quoted=quoted,
         problems=tuple(head.problems), line_starts=starts, offsets=prepared.offsets,
         template=prepared.template, is_template=is_template, fields=fields,
+        unmasked=unmasked if masked != unmasked else None,
     )
 
 

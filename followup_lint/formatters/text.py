@@ -36,7 +36,8 @@ def _summary_line(r: FileReport) -> str:
     for key in ("politeness", "formality", "pressure"):
         if key in m and m[key] is not None:
             parts.append(f"{key} {m[key]}")
-    return f"{r.path}: " + " · ".join(parts)
+    name = f"#{r.template}" if r.template else ""
+    return f"{r.path}{name}: " + " · ".join(parts)
 
 
 def _hidden(report: Report) -> str:
@@ -55,7 +56,9 @@ def render(report: Report, *, color: bool = False, **_: object) -> str:
         source_lines = re.split(r"\r\n|\r|\n", r.source) if r.source else None
         for f in r.findings:
             sev = _paint(f.severity.label, _COLOURS[f.severity], color)
-            out.append(f"{f.path}:{f.span.line}:{f.span.column}: {sev} [{f.rule}] {f.message}")
+            where = f" (template {f.template})" if f.template else ""
+            out.append(f"{f.path}:{f.span.line}:{f.span.column}: {sev} [{f.rule}] {f.message}"
+                       f"{where}")
             out += _excerpt(f, source_lines, color)
             if f.suggestion:
                 out.append(f"  = suggestion: {f.suggestion}")

@@ -6,7 +6,18 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
 
-from . import absence, dependency, field, metric, pattern, phrase, reference, regex
+from . import (
+    absence,
+    dependency,
+    field,
+    metric,
+    pattern,
+    phrase,
+    reference,
+    regex,
+    subject,
+    template,
+)
 from .base import Compiled, Hit, LintInput
 
 KINDS: dict[str, ModuleType] = {
@@ -17,6 +28,8 @@ KINDS: dict[str, ModuleType] = {
     "metric": metric,
     "absence": absence,
     "reference": reference,
+    "subject": subject,
+    "template": template,
 }
 # Matchers usable inside absence.any_of, requires and unless: {<key>: value, ...options}.
 SUBMATCHERS: dict[str, tuple[ModuleType, str]] = {

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from ..document import Prepared
 from .mapped import Mapped
 
 _SKIP = frozenset({"style", "script", "head", "template", "noscript", "xml"})
@@ -205,3 +206,29 @@ def _trim(text: Mapped) -> Mapped:
     while end > start and text.chars[end - 1] in " \n":
         end -= 1
     return text.slice(start, end)
+
+
+def read(source: str) -> Prepared:
+    """An .html file as a draft: the <title> is the subject, quoted replies are the thread."""
+    from . import thread
+
+    extracted = extract(source)
+    body = extracted.body
+    cut = thread.start(body.text)
+    quoted = "\n".join(q for q in (body.text[cut:].strip(), extracted.quoted.strip()) if q)
+    meta: dict[str, object] = {}
+    lint = Mapped()
+    subject = None
+    if extracted.title.chars:
+        meta["subject"] = extracted.title.text
+        lint.extend(extracted.title)
+        at = extracted.title.pos[-1][1]
+        lint.add("\n\n", at, at)
+        subject = (0, len(extracted.title))
+    start = len(lint)
+    lint.extend(_trim(body.slice(0, cut)))
+    if when := thread.date(quoted):
+        meta["last_contact"] = when
+    return Prepared(lint.text, lint.offset_map(), front_matter=False, meta=meta,
+                    subject=subject, body_start=start, prior=thread.points(quoted),
+                    quoted=quoted)

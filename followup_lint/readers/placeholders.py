@@ -63,11 +63,14 @@ def normalise(name: str) -> str:
     return _ALIASES.get(key, key)
 
 
+def is_person(field: str) -> bool:
+    """Whether a (normalised) field holds a person's name (anyone's)."""
+    return ("name" in field or field in {"recipient", "contact"}) and not is_org(field)
+
+
 def is_name(field: str) -> bool:
     """Whether a (normalised) field holds the recipient's name."""
-    return ("name" in field and not is_org(field) and field.startswith(
-        ("first", "last", "full", "name", "contact", "recipient", "nick", "prospect", "lead",
-         "customer", "client", "greeting"))) or field in {"recipient", "contact"}
+    return is_person(field) and is_personal(field)
 
 
 def is_org(field: str) -> bool:
@@ -104,7 +107,7 @@ def _fill(length: int, heads: tuple[str, ...], tails: tuple[str, ...]) -> str:
 
 def mask_for(field: str, length: int) -> str:
     """A name-like token of the placeholder's length for a field."""
-    if is_name(field) and not is_org(field):
+    if is_person(field):
         return _fill(length, _PEOPLE, _SURNAMES)
     return _fill(length, _ORGS, _ORG_TAILS)
 
