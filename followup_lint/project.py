@@ -121,6 +121,7 @@ def lint(options: Options) -> Outcome:
     linters: dict[tuple[object, ...], Linter] = {}
     reports: dict[str, list[FileReport]] = {}  # a template collection has one per template
     used_rules: dict[str, Rule] = {}
+    fail_on = {f: effective[f].fail_on for f in files}
     for members in groups.values():
         eff = effective[members[0]]
         rules = rules_for(eff)
@@ -134,9 +135,11 @@ def lint(options: Options) -> Outcome:
                      cache=options.cache_dir, jobs=options.jobs)
         for file in result.files:
             reports.setdefault(file.path, []).append(_adjust_input(file, eff))
-    report = Report(tuple(r for f in files for r in reports.get(f, ())))
+            fail_on[file.path] = eff.fail_on
+    ordered = [r for f in files for r in reports.pop(f, ())]
+    report = Report(tuple(ordered + [r for rest in reports.values() for r in rest]))
     return _finish(report, options, tuple(sorted(used_rules.values(), key=lambda r: r.id)),
-                   {f: effective[f].fail_on for f in files})
+                   fail_on)
 
 
 def _finish(report: Report, options: Options, rules: tuple[Rule, ...],

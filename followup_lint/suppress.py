@@ -1,7 +1,7 @@
 """Inline suppressions: HTML comments in the source and the front matter `followup-lint` key.
 
     <!-- followup-lint disable pushy.ultimatum, tone -->  ...  <!-- followup-lint enable -->
-    <!-- followup-lint disable-next-line generic.stock-opener -->
+    <!-- followup-lint disable-next-line generic.stock-opener -- the client asked for it -->
     ---
     followup-lint: {ignore: [structure.length]}
     ---
@@ -65,7 +65,8 @@ def _comments(draft: Draft) -> tuple[list[_Directive], list[Finding]]:
     problems: list[Finding] = []
     open_: dict[str, _Directive] = {}
     for match in _DIRECTIVE.finditer(draft.source):
-        verb, names = match.group("verb").lower(), _split(match.group("names"))
+        reason_free = match.group("names").split(" -- ")[0]  # "disable x -- why" as in ESLint
+        verb, names = match.group("verb").lower(), _split(reason_free)
         bad = [n for n in names if n != ALL and not _NAME.match(n)]
         if bad:
             problems.append(_about(draft, match.span(), BAD, Severity.WARNING,

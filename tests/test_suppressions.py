@@ -67,7 +67,8 @@ def test_enable_one_name_keeps_the_others_disabled(linter):
 
 
 def test_disable_next_line(linter):
-    text = (HEAD + "<!-- followup-lint disable-next-line generic.stock-opener -->\n" + OPENER
+    text = (HEAD + "<!-- followup-lint disable-next-line generic.stock-opener -- as agreed -->\n"
+            + OPENER
             + "Just checking in about the Elk Grove install too.\n" + ULTIMATUM + TAIL)
     _, report = lint(linter, text)
     openers = [f.span.line for f in report.findings if f.rule == "generic.stock-opener"]
@@ -126,3 +127,20 @@ def test_cli_counts_suppressed_and_flags_unused(tmp_path):
                                   "--report-unused-suppressions"])
     assert strict.exit_code == 1 and "[input.unused-suppression]" in strict.stdout
     assert f"{draft}:8:1:" in strict.stdout
+
+
+def test_collection_template_ignore_field(tmp_path):
+    import json
+
+    collection = tmp_path / "outreach.yaml"
+    body = "    body: |\n      Hi {{first_name}},\n\n      I need an answer by Friday!!\n"
+    collection.write_text("templates:\n  - name: quiet\n    context: sales\n"
+                          "    ignore: [pushy]\n" + body + "  - name: loud\n    context: sales\n"
+                          + body, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(collection), "--format", "json",
+                                       "--select", "pushy"])
+    files = json.loads(result.stdout)["files"]
+    assert len(files) == 2, result.output
+    quiet, loud = ([f["rule"] for f in file["findings"]] for file in files)
+    assert quiet == [] and files[0]["metrics"]["suppressed"] >= 2
+    assert "pushy.ultimatum" in loud
