@@ -41,7 +41,7 @@ def _relative(path: str, base: Path) -> str:
 
 
 def _keys(report: FileReport, base: Path) -> list[Key]:
-    path = _relative(report.path, base)
+    path = _relative(report.path, base) + (f"#{report.template}" if report.template else "")
     return [(path, f.rule, _norm(f.text), fingerprint(f, report.source)) for f in report.findings]
 
 

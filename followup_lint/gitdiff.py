@@ -43,7 +43,7 @@ class Changes:
 
     def __init__(self, ref: str) -> None:
         self.ref = ref
-        self._repos: dict[Path, tuple[dict[str, str], set[str]]] = {}
+        self._repos: dict[Path, tuple[dict[str, str], set[str]]] = {}  # changes, tracked
         self._tops: dict[Path, Path] = {}
 
     def _top(self, folder: Path) -> Path:
@@ -65,18 +65,18 @@ class Changes:
                 raise InputError(f"--diff {self.ref}: not a commit, branch or tag in {top}"
                                  ) from None
             status = _git(["diff", "--name-status", "-z", "--find-renames", self.ref, "--"], top)
-            untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], top)
-            self._repos[top] = (_renames(status), set(filter(None, untracked.split("\0"))))
+            tracked = _git(["ls-files", "-z"], top)
+            self._repos[top] = (_renames(status), set(filter(None, tracked.split("\0"))))
         return (top, *self._repos[top])
 
     def lines(self, path: str) -> set[int] | None:
         """Changed 1-based lines of a file; None when the whole file is new."""
         file = Path(path).resolve()
-        top, changed, untracked = self._repo(file.parent)
+        top, changed, tracked = self._repo(file.parent)
         if not file.is_relative_to(top):
             raise InputError(f"--diff {self.ref}: {path} is outside the git repository {top}")
         relative = file.relative_to(top).as_posix()
-        if relative in untracked:
+        if relative not in tracked:  # untracked, or ignored by git: all new
             return ALL_LINES
         if relative not in changed:
             return set()

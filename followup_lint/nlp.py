@@ -238,7 +238,63 @@ def token_matcher(nlp: Language, patterns: list[list[dict[str, Any]]]) -> Any:
         matcher.add("P", patterns, greedy="LONGEST")
     except Exception as exc:  # spaCy raises ValueError or its own MatchPatternError
         raise ValueError(f"spaCy rejects the pattern: {_first_line(exc)}") from None
-    return matcher
+    needs = [_required_words(nlp, pattern) for pattern in patterns]
+    return _Prefiltered(matcher, needs) if all(needs) else matcher
+
+
+# A Matcher walks every token of every draft, for every rule. Most rules need words that
+# most drafts never use ("last chance", "act now"): when a draft lacks a word that each
+# pattern requires, the Matcher could not match and is not run. The check is a few set
+# lookups on hashes from Doc.to_array; when it passes, the Matcher runs as it always did.
+_WORD_ATTRS = {"ORTH": "ORTH", "TEXT": "ORTH", "LOWER": "LOWER", "NORM": "NORM",
+               "LEMMA": "LEMMA"}
+_AT_LEAST = re.compile(r"\{\s*([0-9]+)\s*(,\s*[0-9]*\s*)?\}")
+_Needs = list[tuple[str, frozenset[int]]]
+
+
+def _required_words(nlp: Language, pattern: list[dict[str, Any]]) -> _Needs:
+    """(attribute, hashes of allowed values) for each token the pattern cannot do without."""
+    needs: _Needs = []
+    for token in pattern:
+        op = token.get("OP")
+        at_least = _AT_LEAST.fullmatch(op) if isinstance(op, str) else None
+        if not (op is None or op == "+" or (at_least and int(at_least.group(1)) >= 1)):
+            continue  # optional, negated or repeated from zero: requires nothing
+        for key, value in token.items():
+            attr = _WORD_ATTRS.get(str(key).upper())
+            if isinstance(value, dict) and list(value) == ["IN"]:
+                value = value["IN"]
+            values = [value] if isinstance(value, str) else value
+            if attr and isinstance(values, list) and values and all(
+                    isinstance(v, str) for v in values):
+                needs.append((attr, frozenset(nlp.vocab.strings.add(v) for v in values)))
+    return needs
+
+
+class _Prefiltered:
+    """A Matcher that is not run on a Doc lacking a word that each of its patterns needs."""
+
+    _doc: Any = None  # the last Doc seen, kept so that its id cannot be reused meanwhile
+    _words: dict[str, set[int]] = {}  # noqa: RUF012 - deliberately shared by all matchers
+
+    def __init__(self, matcher: Any, needs: list[_Needs]) -> None:
+        self.matcher, self.needs = matcher, needs
+
+    @classmethod
+    def _present(cls, doc: Doc, attr: str) -> set[int]:
+        if doc is not _Prefiltered._doc:
+            _Prefiltered._doc, _Prefiltered._words = doc, {}
+        words = _Prefiltered._words
+        if attr not in words:
+            words[attr] = set(doc.to_array(attr).tolist()) if len(doc) else set()
+        return words[attr]
+
+    def __call__(self, doc: Doc, **kwargs: Any) -> Any:
+        """The Matcher's matches, or none without running it when none is possible."""
+        if any(all(not self._present(doc, attr).isdisjoint(hashes) for attr, hashes in need)
+               for need in self.needs):
+            return self.matcher(doc, **kwargs)
+        return []
 
 
 def dependency_matcher(nlp: Language, patterns: list[list[dict[str, Any]]]) -> Any:

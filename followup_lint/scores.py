@@ -359,6 +359,14 @@ class _View:
         self.start_ids = {t.i for t in self.starts}
         self.start_words = [self.norms[t.i] for t in self.starts]
 
+    @classmethod
+    def of(cls, doc: Doc) -> _View:
+        """The view of a Doc, built once when politeness and formality both read it."""
+        last = _LAST_VIEW[0]
+        if last is None or last[0] is not doc:  # the Doc is held, so its id is not reused
+            _LAST_VIEW[0] = last = (doc, cls(doc))
+        return last[1]
+
     def has(self, words: frozenset[str]) -> bool:
         """Any token whose form or lemma is in ``words``."""
         return any(self.norms[i] in words or self.lemmas[i] in words for i in self.word_ids)
@@ -374,6 +382,9 @@ class _View:
     def non_start(self, words: frozenset[str]) -> int:
         """Occurrences of ``words`` away from sentence starts (the start features cover those)."""
         return sum(1 for i in self.word_ids if i not in self.start_ids and self.norms[i] in words)
+
+
+_LAST_VIEW: list[tuple[Doc, _View] | None] = [None]
 
 
 def _sentence_starts(doc: Doc) -> list[Token]:
@@ -490,7 +501,7 @@ def _deference(view: _View) -> bool:
 
 def politeness_features(doc: Doc) -> dict[str, float]:
     """Politeness strategy features of a request: indicators or saturated counts in [0, 1]."""
-    v = _View(doc)
+    v = _View.of(doc)
     starts = set(v.start_words)
     feats = {
         "gratitude": v.has(_THANKS),
@@ -642,7 +653,7 @@ def _lowercase_starts(doc: Doc) -> float:
 
 def formality_features(doc: Doc) -> dict[str, float]:
     """Formality components: F-score, marker densities and counts, register indicators."""
-    view = _View(doc)
+    view = _View.of(doc)
     text = doc.text
     n_words = max(len(view.word_ids), 1)
     return {

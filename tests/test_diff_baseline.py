@@ -62,8 +62,8 @@ def test_changed_lines_from_hunks():
 def test_diff_reports_only_changed_lines(repo):
     (repo / "a.md").write_text(HEAD + OPENER + ULTIMATUM + TAIL, encoding="utf-8")
     full = check(str(repo))
-    assert ("a.md", "pushy.ultimatum", 7) in found(full) and ("same.md",
-                                                               "generic.stock-opener", 6) in found(full)
+    assert ("a.md", "pushy.ultimatum", 7) in found(full)
+    assert ("same.md", "generic.stock-opener", 6) in found(full)
     result = check(str(repo), "--diff", "HEAD")
     assert result.exit_code == 1, result.output
     assert found(result) == [("a.md", "generic.stock-opener", 6)]
@@ -73,10 +73,13 @@ def test_diff_reports_only_changed_lines(repo):
 
 def test_diff_untracked_is_all_new_and_renamed_is_not(repo):
     (repo / "new.md").write_text(HEAD + OPENER + ULTIMATUM + TAIL, encoding="utf-8")
+    (repo / ".gitignore").write_text("scratch.md\n", encoding="utf-8")
+    (repo / "scratch.md").write_text(HEAD + ULTIMATUM + TAIL, encoding="utf-8")
     git(repo, "mv", "moved.md", "renamed.md")
     result = check(str(repo), "--diff", "HEAD")
     assert sorted(found(result)) == [("new.md", "generic.stock-opener", 6),
-                                     ("new.md", "pushy.ultimatum", 7)]
+                                     ("new.md", "pushy.ultimatum", 7),
+                                     ("scratch.md", "pushy.ultimatum", 6)]
 
 
 def test_diff_against_an_older_commit(repo):

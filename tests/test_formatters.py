@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
@@ -27,6 +28,8 @@ SCHEMA = json.loads((HERE / "sarif-schema-2.1.0.json").read_text(encoding="utf-8
 SOURCE_A = ("---\ncontext: sales\n---\nHi Dana,\n\nJust checking in, 50% off: I need an answer "
             "by Friday!!\n\nCafé ☕ talk soon\n")
 SOURCE_B = "Hi Sam,\n\nThanks for the review on Tuesday.\n"
+SOURCE_C = ("templates:\n  - name: demo-recap\n    body: |\n      Hi {{first_name}},\n\n"
+            "      I need an answer by Friday.\n")
 
 
 def _rule(rule_id: str, severity: Severity, message: str, suggest: str | None) -> Rule:
@@ -62,6 +65,7 @@ def sample_report() -> Report:
     opener = SOURCE_A.index("Just checking in")
     ultimatum = SOURCE_A.index("I need an answer by Friday")
     emoji = SOURCE_A.index("☕")
+    ultimatum_c = SOURCE_C.index("I need")
     findings = (
         _finding(RULES[0], a, SOURCE_A, opener, opener + 16,
                  '"Just checking in" says nothing: 50% of readers skip it,\nreally.',
@@ -78,8 +82,14 @@ def sample_report() -> Report:
                    {"words": 7, "reading_grade": 2.0, "pressure": 0.0, "suppressed": 0}, (),
                    SOURCE_B),
         FileReport("templates/c.txt", None, False, {}, (Finding(
-            "input.unreadable", "input", Severity.ERROR, "cannot lint: binary file", "templates/c.txt",
-            Span(0, 0, 1, 1, 1, 1), ""),)),
+            "input.unreadable", "input", Severity.ERROR, "cannot lint: binary file",
+            "templates/c.txt", Span(0, 0, 1, 1, 1, 1), ""),)),
+        FileReport("templates/outreach.yaml", "sales", False,
+                   {"words": 5, "reading_grade": 1.0, "pressure": 40.0, "suppressed": 0},
+                   (replace(_finding(RULES[1], "templates/outreach.yaml", SOURCE_C, ultimatum_c,
+                                     ultimatum_c + 26, '"I need an answer by Friday" sets an '
+                                     "ultimatum."), template="demo-recap"),),
+                   SOURCE_C, template="demo-recap"),
     ))
 
 
@@ -145,9 +155,10 @@ def test_junit_one_testcase_per_file_one_failure_per_finding():
     assert len(suites) == 1
     cases = suites[0].findall("testcase")
     assert [c.get("name") for c in cases] == ["templates/sales, Q3/a.md", "templates/b.md",
-                                             "templates/c.txt"]
-    assert [len(c.findall("failure")) for c in cases] == [3, 0, 1]
-    assert suites[0].get("tests") == "3" and suites[0].get("failures") == "2"
+                                             "templates/c.txt",
+                                             "templates/outreach.yaml#demo-recap"]
+    assert [len(c.findall("failure")) for c in cases] == [3, 0, 1, 1]
+    assert suites[0].get("tests") == "4" and suites[0].get("failures") == "3"
     assert "\ufffd" in cases[0].findall("failure")[2].get("message")  # BEL is not XML
 
 

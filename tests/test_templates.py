@@ -65,7 +65,8 @@ def test_masks_keep_length_and_read_as_names():
 
 
 def test_a_template_masks_fields_and_keeps_them_for_the_reader():
-    draft = read("t.md", "---\ntemplate: true\n---\nHi {{first_name}},\n\nSee you at {{company}}.")[0]
+    text = "---\ntemplate: true\n---\nHi {{first_name}},\n\nSee you at {{company}}."
+    draft = read("t.md", text)[0]
     assert draft.is_template and draft.fields == ("firstname", "company")
     assert "{{" not in draft.text and len(draft.text) == len(draft.source)
     assert draft.meta["recipient"] == draft.text[draft.text.index("Hi ") + 3 :].split(",")[0]

@@ -28,7 +28,8 @@ def annotation(f: Finding) -> str:
     else:
         props.append(("endLine", str(f.span.end_line)))
     props.append(("title", f.rule))
-    message = f.message + (f"\nSuggestion: {f.suggestion}" if f.suggestion else "")
+    where = f"(template {f.template}) " if f.template else ""
+    message = where + f.message + (f"\nSuggestion: {f.suggestion}" if f.suggestion else "")
     joined = ",".join(f"{key}={escape_property(value)}" for key, value in props)
     return f"::{COMMANDS[f.severity]} {joined}::{escape_data(message)}"
 

@@ -1,4 +1,5 @@
-"""JUnit XML for CI test reports: one testsuite, one testcase per file, a failure per finding."""
+"""JUnit XML for CI test reports: one testsuite, one testcase per file (per template in a
+collection, named path#template), a failure per finding."""
 
 from __future__ import annotations
 
@@ -29,8 +30,9 @@ def _failure(parent: ET.Element, f: Finding) -> None:
 
 
 def _testcase(suite: ET.Element, file: FileReport) -> None:
+    name = file.path + (f"#{file.template}" if file.template else "")
     case = ET.SubElement(suite, "testcase", {"classname": "followup-lint",
-                                             "name": _clean(file.path), "file": _clean(file.path)})
+                                             "name": _clean(name), "file": _clean(file.path)})
     for f in file.findings:
         _failure(case, f)
 

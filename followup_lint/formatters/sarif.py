@@ -62,6 +62,7 @@ def _result(f: Finding, index: int, root: str | None, fingerprint: str) -> dict[
     if f.text:
         region["snippet"] = {"text": f.text}
     text = f.message + (f"\nSuggestion: {f.suggestion}" if f.suggestion else "")
+    extra = {"properties": {"template": f.template}} if f.template else {}
     return {
         "ruleId": f.rule,
         "ruleIndex": index,
@@ -72,6 +73,7 @@ def _result(f: Finding, index: int, root: str | None, fingerprint: str) -> dict[
             "region": region,
         }}],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+        **extra,
     }
 
 

@@ -60,7 +60,6 @@ def read(
     context name (as parse_draft does).
     """
     kind = suffix(path)
-    options = {"prior": prior, "require_fields": require_fields}
     if kind in COLLECTIONS:
         from . import collection
 
@@ -68,7 +67,8 @@ def read(
             items = collection.read(text, path)
         except collection.CollectionError as exc:
             raise ReaderError(path, str(exc), exc.line) from None
-        return [parse_draft(text, path, prepared=p, **options) for p in items]  # type: ignore[arg-type]
+        return [parse_draft(text, path, prior=prior, prepared=p, require_fields=require_fields)
+                for p in items]
     source, prepared = text, None
     if kind in EML:
         from . import eml
@@ -82,4 +82,5 @@ def read(
         from . import markdown
 
         prepared = Prepared(markdown.mask(text))
-    return [parse_draft(source, path, prepared=prepared, template=template, **options)]  # type: ignore[arg-type]
+    return [parse_draft(source, path, prior=prior, prepared=prepared, template=template,
+                        require_fields=require_fields)]

@@ -102,7 +102,8 @@ def _raw_positions(source: str, node: yaml.ScalarNode) -> list[int]:
     digits = [c for c in source[start:header_end] if c.isdigit()]
     widths = [len(line) - len(line.lstrip(" ")) for line in lines if line.strip()]
     indent = int(digits[0]) + node.start_mark.column if digits else min(widths, default=0)
-    out, offset = [], header_end + 1
+    out: list[int] = []
+    offset = header_end + 1
     for line in lines:
         skip = min(indent, len(line) - len(line.lstrip(" ")))
         out.extend(range(offset + skip, offset + len(line) + 1))

@@ -35,6 +35,7 @@ _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _HEX = frozenset(b"0123456789ABCDEFabcdef")
 _B64 = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
 _SURROGATE = re.compile("[\udc80-\udcff]")
+_LONE_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
 
 
 def _header_end(raw: bytes, start: int, end: int) -> int:
@@ -94,7 +95,7 @@ def _quoted_printable(raw: bytes, start: int, end: int) -> list[tuple[int, int, 
         soft = limit > line_start and raw[limit - 1] == 61
         j, last = line_start, limit - 1 if soft else limit
         while j < last:
-            if raw[j] == 61 and j + 2 < last + 1 and raw[j + 1] in _HEX and raw[j + 2] in _HEX:
+            if raw[j] == 61 and j + 3 <= last and raw[j + 1] in _HEX and raw[j + 2] in _HEX:
                 out.append((int(raw[j + 1 : j + 3], 16), j, j + 3))
                 j += 3
             else:
@@ -126,17 +127,19 @@ def _base64(raw: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
 def _characters(data: list[tuple[int, int, int]], charset: str) -> Mapped:
     """Decode bytes in a charset; each character keeps the source range of its bytes."""
     try:
-        decoder = codecs.getincrementaldecoder(charset)(errors="replace")
+        info = codecs.lookup(charset)
     except LookupError:
-        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        info = codecs.lookup("utf-8")
+    if not getattr(info, "_is_text_encoding", True):  # "base64", "rot13": not a charset
+        info = codecs.lookup("utf-8")
+    decoder = info.incrementaldecoder(errors="replace")
     out = Mapped()
     first: int | None = None
     for byte, start, end in data:
         first = start if first is None else first
         piece = decoder.decode(bytes((byte,)))
         if piece:
-            out.add(piece, first, end) if len(piece) > 1 or end - first != 1 else out.add(
-                piece, first)
+            out.add(piece, first, end)  # one byte -> (first, first + 1): a linear run
             first = None
     tail = decoder.decode(b"", final=True)
     if tail and data:
@@ -174,7 +177,10 @@ def _decode_part(raw: bytes, part: EmailMessage, start: int, end: int) -> Mapped
         data = _base64(raw, start, end)
     else:
         data = [(raw[i], i, i + 1) for i in range(start, end)]
-    return _unix(_characters(data, part.get_content_charset() or "utf-8"))
+    try:
+        return _unix(_characters(data, part.get_content_charset() or "utf-8"))
+    except UnicodeError:  # e.g. a utf-16 part without a byte order mark
+        return _unix(_characters(data, "utf-8"))
 
 
 def _header(msg: EmailMessage, name: str) -> Any:
@@ -245,6 +251,7 @@ def _trim(text: Mapped) -> Mapped:
 
 def read(text: str) -> tuple[str, Prepared]:
     """(the source as reports show it, the Prepared reply) of an .eml file's text."""
+    text = _LONE_SURROGATE.sub("\ufffd", text)  # only surrogateescape's bytes can round-trip
     raw = text.encode("utf-8", "surrogateescape")
     table = byte_to_char(text)
 
@@ -256,7 +263,7 @@ def read(text: str) -> tuple[str, Prepared]:
     _locate(raw, msg, 0, len(raw), ranges)
     head_end = ranges[id(msg)][0]
     body, quoted_html = Mapped(), ""
-    part = _body_part(msg)  # type: ignore[arg-type]
+    part = _body_part(msg)
     if part is not None and id(part) in ranges:
         decoded = _decode_part(raw, part, *ranges[id(part)])
         if part.get_content_type() == "text/html":
@@ -267,7 +274,7 @@ def read(text: str) -> tuple[str, Prepared]:
     body = Mapped.of(body.chars, [(char(s), char(e)) for s, e in body.pos])
     cut = thread.start(body.text)
     quoted = "\n".join(q for q in (body.text[cut:].strip(), quoted_html.strip()) if q)
-    fields = meta(msg)  # type: ignore[arg-type]
+    fields = meta(msg)
     if "last_contact" not in fields and (when := thread.date(quoted)):
         fields["last_contact"] = when
     subject, at = _subject(text, raw, head_end, char, fields["subject"])

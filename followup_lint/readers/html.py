@@ -63,8 +63,10 @@ class _Out:
         chars = self.text.chars
         if not chars:
             return
-        have = len(chars) - len("".join(chars).rstrip("\n")) if not hard else 0
-        for _ in range(1 if hard else max(0, count - have)):
+        have = 0
+        while not hard and have < count and have < len(chars) and chars[-1 - have] == "\n":
+            have += 1
+        for _ in range(1 if hard else count - have):
             self.text.add("\n", at, end)
 
 
@@ -81,6 +83,17 @@ class _Parser(HTMLParser):
         self.rest_quoted = False
         self.in_title = False
         self.pre = 0
+
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        """As the base class, but a malformed "<![" is skipped: Python before 3.13 raises
+        AssertionError on it instead of treating it as text."""
+        position = self.lineno, self.offset
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            self.lineno, self.offset = position  # the base class moved them before raising
+            end = self.rawdata.find(">", i)
+            return -1 if end == -1 else end + 1
 
     def _at(self) -> int:
         line, column = self.getpos()
