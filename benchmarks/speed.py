@@ -282,6 +282,7 @@ class Measure:
 
     seconds: float
     maxrss_mb: float  # the largest single process (ru_maxrss)
+    cpu: float = 0.0  # user + system seconds of the process and its children
     tree_rss_mb: float = 0.0  # peak of the summed RSS over the process tree
     tree_pss_mb: float = 0.0  # peak of the summed PSS (shared pages counted once)
     stdout: bytes = field(default=b"", repr=False)
@@ -348,7 +349,8 @@ def run_measured(cmd: Sequence[str], env: dict[str, str], cwd: Path | None = Non
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n"
                          f"{(stderr or stdout).decode(errors='replace')[-3000:]}")
     maxrss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    return Measure(seconds, maxrss, peak[0], peak[1], stdout, proc.returncode)
+    return Measure(seconds, maxrss, usage.ru_utime + usage.ru_stime, peak[0], peak[1], stdout,
+                   proc.returncode)
 
 
 def best(repeat: int, step: Callable[[], Measure]) -> Measure:
@@ -447,8 +449,8 @@ def _env() -> dict[str, str]:
 
 def _row(label: str, m: Measure | None, note: str = "") -> str:
     if m is None:
-        return f"{label:28} {'-':>8} {'-':>9} {'-':>9} {'-':>9}  {note}"
-    return (f"{label:28} {m.seconds:8.2f} {m.maxrss_mb:9.0f} {m.tree_rss_mb:9.0f} "
+        return f"{label:28} {'-':>8} {'-':>8} {'-':>8} {'-':>9} {'-':>9}  {note}"
+    return (f"{label:28} {m.seconds:8.2f} {m.cpu:8.2f} {m.maxrss_mb:8.0f} {m.tree_rss_mb:9.0f} "
             f"{m.tree_pss_mb:9.0f}  {note}")
 
 
@@ -541,7 +543,7 @@ def _bench(args: argparse.Namespace, tmp: Path) -> int:
 
 def _print(results: dict[str, Measure | None], jobs: int, peer: str | None, same: bool,
            check_targets: bool) -> int:
-    print(f"\n{'step':28} {'wall s':>8} {'max MB':>9} {'tree RSS':>9} {'tree PSS':>9}")
+    print(f"\n{'step':28} {'wall s':>8} {'cpu s':>8} {'max MB':>8} {'tree RSS':>9} {'tree PSS':>9}")
     notes = {ROWS[7]: peer or "not installed: pip install proselint"}
     for label in ROWS:
         print(_row(label.format(n=jobs), results[label], notes.get(label, "")))
@@ -550,8 +552,10 @@ def _print(results: dict[str, Measure | None], jobs: int, peer: str | None, same
     print("ratios and targets:")
     checks = [
         ("cold/floor, 1 process", r[ROWS[2]].seconds / r[ROWS[0]].seconds, TARGETS["cold/floor"]),
+        ("  the same in CPU time", r[ROWS[2]].cpu / r[ROWS[0]].cpu, TARGETS["cold/floor"]),
         (f"cold/floor, {jobs} processes", r[ROWS[6]].seconds / r[ROWS[1]].seconds,
          TARGETS["cold/floor"]),
+        ("  the same in CPU time", r[ROWS[6]].cpu / r[ROWS[1]].cpu, TARGETS["cold/floor"]),
         (f"--jobs {jobs} / --jobs 1", r[ROWS[6]].seconds / r[ROWS[2]].seconds, 1.0),
         ("warm/cold", r[ROWS[3]].seconds / r[ROWS[2]].seconds, 1.0),
     ]

@@ -21,10 +21,16 @@ _LINTERS: dict[tuple[object, ...], Linter] = {}
 def _linter(rules: Sequence[Rule] | None, model: str | None) -> Linter:
     from .engine import Linter
 
-    rules = tuple(rules) if rules is not None else load_rules()
-    key = (rules, model)
+    chosen = tuple(rules) if rules is not None else None
+    # A Rule holds dicts and cannot be hashed: key on the rules' identity. The Linter kept
+    # here holds them, so no id is reused while its entry lives; the built-in rules are
+    # loaded once. A few entries at most, so a caller passing new rules each time cannot
+    # grow this without bound.
+    key = (None if chosen is None else tuple(map(id, chosen)), model)
     if key not in _LINTERS:
-        _LINTERS[key] = Linter(rules, model)
+        if len(_LINTERS) >= 8:
+            _LINTERS.clear()
+        _LINTERS[key] = Linter(chosen if chosen is not None else load_rules(), model)
     return _LINTERS[key]
 
 

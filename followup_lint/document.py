@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,20 +39,13 @@ _SIGN_OFF = re.compile(
 _ATTRIBUTION = re.compile(r"^\s*(On .{4,200} wrote:|-+ ?Original Message ?-+)\s*$", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _CODE_FENCE = re.compile(r"^\s*(```|~~~)")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
+@functools.lru_cache(maxsize=8)  # a template collection's drafts all share one source
 def line_starts(text: str) -> tuple[int, ...]:
     """Offsets where each line starts; \\r\\n, \\n and a lone \\r all end a line."""
-    starts = [0]
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\r" and i + 1 < n and text[i + 1] == "\n":
-            i += 1
-        if ch in "\r\n":
-            starts.append(i + 1)
-        i += 1
-    return tuple(starts)
+    return (0, *(m.end() for m in _LINE_BREAK.finditer(text)))
 
 
 def _blank(chars: list[str], start: int, end: int) -> None:

@@ -304,6 +304,23 @@ def test_collection_block_scalars_keep_positions(lint):
     assert subject == [("literal", 3, 15)]
 
 
+def test_collection_with_crlf_line_endings(lint):
+    text = ("- name: a\r\n  subject: Quick question\r\n  body: |\r\n    Hi {{first_name}},\r\n"
+            "\r\n    Café — just checking in on the pilot.\r\n- name: b\r\n  body: >\r\n"
+            "    Hi {{first_name}},\r\n    just checking in on the pilot.\r\n")
+    findings = lint("c.yaml", text)
+    assert [(f.template, *w) for f in findings for w in where([f], "generic.stock-opener")] == [
+        ("a", 6, 12, 6, 31, "just checking in on"), ("b", 10, 5, 10, 24, "just checking in on")]
+    assert [(f.template, f.span.line, f.span.column) for f in findings
+            if f.rule == "generic.stock-subject"] == [("a", 2, 12)]
+
+
+def test_html_with_crlf_and_multibyte_text(lint):
+    html = "<p>Hi Dana,</p>\r\n<p>Caf&eacute; 🎉 ok.<br>\r\nÜber — just checking in on it.</p>\r\n"
+    assert where(lint("m.html", html), "generic.stock-opener") == [
+        (3, 8, 3, 27, "just checking in on")]
+
+
 def test_collection_json(lint):
     text = ('{"templates": [\n  {"id": "one", "subject": "Touching base",\n'
             '   "body": "Hi {first_name},\\n\\nJust checking in on the pilot."}\n]}\n')
@@ -398,3 +415,37 @@ def test_parse_draft_accepts_a_reader_text_with_an_offset_map():
     span = draft.span(body.start, body.end)
     assert draft.source[span.start : span.end] == "The deck is attached."
     assert draft.span(body.start, body.end).column == 19
+
+
+# --- hostile input -----------------------------------------------------------------------
+
+
+_FRAGMENTS = ["Subject: ", "=?UTF-8?Q?x?=", "Content-Transfer-Encoding: base64\n",
+              "Content-Transfer-Encoding: quoted-printable\n", "Content-Type: text/html; "
+              "charset=utf-16\n", 'Content-Type: multipart/mixed; boundary="b"\n', "--b\n",
+              "--b--\n", "\n\n", "=C3", "=\n", "<p>", "</div>", "&amp", "&#x", "<![", "<pre>",
+              "<blockquote>", "On Tue wrote:\n", "> ", "From: a\nSent: b\nTo: c\n",
+              "- name: x\n  body: |\n    ", "{{first_name}}", '"\\u00', "body: '", "é", "🎉",
+              "\r\n", "\r", "\udc99"]
+
+
+@pytest.mark.parametrize("suffix", [".eml", ".html", ".yaml", ".json", ".md"])
+def test_readers_never_crash_and_spans_stay_in_the_file(suffix):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    pieces = st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=5))
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(pieces, max_size=40).map("".join))
+    def check(text):
+        try:
+            drafts = read("x" + suffix, text)
+        except ReaderError:
+            return
+        for draft in drafts:
+            for start in range(0, len(draft.text) + 1, 3):
+                span = draft.span(start, min(len(draft.text), start + 4))
+                assert 0 <= span.start <= span.end <= len(draft.source)
+
+    check()

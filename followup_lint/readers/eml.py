@@ -124,6 +124,30 @@ def _base64(raw: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
     return [(b, *owners[min(i * 4 // 3, len(owners) - 1)]) for i, b in enumerate(decoded)]
 
 
+def _characters_at_once(data: list[tuple[int, int, int]], info: codecs.CodecInfo) -> Mapped | None:
+    """The common cases without a decoder call per byte: a valid single-byte charset (one
+    character per byte) or valid UTF-8 (a character starts at each non-continuation byte).
+    None when neither applies."""
+    raw = bytes(b for b, _, _ in data)
+    if not raw:
+        return Mapped()
+    try:
+        text = raw.decode(info.name)
+    except UnicodeError:
+        return None
+    if len(text) == len(raw):
+        firsts = list(range(len(raw)))
+    elif info.name == "utf-8":
+        firsts = [i for i, b in enumerate(raw) if b & 0xC0 != 0x80]
+    else:
+        return None
+    if len(firsts) != len(text):
+        return None
+    lasts = [*(f - 1 for f in firsts[1:]), len(raw) - 1]
+    return Mapped.of(list(text), [(data[f][1], data[e][2]) for f, e in zip(firsts, lasts,
+                                                                         strict=True)])
+
+
 def _characters(data: list[tuple[int, int, int]], charset: str) -> Mapped:
     """Decode bytes in a charset; each character keeps the source range of its bytes."""
     try:
@@ -132,6 +156,9 @@ def _characters(data: list[tuple[int, int, int]], charset: str) -> Mapped:
         info = codecs.lookup("utf-8")
     if not getattr(info, "_is_text_encoding", True):  # "base64", "rot13": not a charset
         info = codecs.lookup("utf-8")
+    fast = _characters_at_once(data, info)
+    if fast is not None:
+        return fast
     decoder = info.incrementaldecoder(errors="replace")
     out = Mapped()
     first: int | None = None

@@ -84,7 +84,7 @@ class _Parser(HTMLParser):
         self.in_title = False
         self.pre = 0
 
-    def parse_marked_section(self, i: int, report: int = 1) -> int:
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
         """As the base class, but a malformed "<![" is skipped: Python before 3.13 raises
         AssertionError on it instead of treating it as text."""
         position = self.lineno, self.offset
