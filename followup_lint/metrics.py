@@ -41,13 +41,14 @@ def is_word(token: Token) -> bool:
 
 def specifics(tokens: Sequence[Token]) -> int:
     """Concrete details: named entities, numbers and proper nouns inside sentences."""
-    count = 0
-    for t in tokens:
-        if t.ent_type_ in SPECIFIC_ENTS and t.ent_iob_ == "B":
-            count += 1
-        elif not t.ent_type_ and (t.like_num or (t.pos_ == "PROPN" and not t.is_sent_start)):
-            count += 1
-    return count
+    return sum(1 for t in tokens if _is_specific(t))
+
+
+def _is_specific(t: Token) -> bool:
+    """An entity's first token, or a number or mid-sentence proper noun outside entities."""
+    if t.ent_type_:
+        return t.ent_type_ in SPECIFIC_ENTS and t.ent_iob_ == "B"
+    return t.like_num or (t.pos_ == "PROPN" and not t.is_sent_start)
 
 
 def days_since_contact(meta: dict[str, Any], today: dt.date | None = None) -> int | None:
@@ -55,7 +56,9 @@ def days_since_contact(meta: dict[str, Any], today: dt.date | None = None) -> in
     last = meta.get("last_contact")
     if not isinstance(last, dt.date):
         return None
-    sent = meta.get("date") if isinstance(meta.get("date"), dt.date) else (today or dt.date.today())
+    sent = meta.get("date")
+    if not isinstance(sent, dt.date):
+        sent = today or dt.date.today()
     return (sent - last).days
 
 

@@ -15,7 +15,8 @@ from .model import Example, InputError, Rule, Severity
 CATEGORIES = ("generic", "reference", "pushy", "tone", "timing", "structure")
 SCOPES = ("subject", "greeting", "body", "signature")
 COMMON_KEYS = frozenset({"name", "severity", "kind", "message", "description", "suggest", "scope",
-                         "contexts", "examples", "requires", "unless", "near", "unless_within", "when"})
+                         "contexts", "examples", "requires", "unless", "near", "unless_within",
+                         "when"})
 REQUIRED_KEYS = ("name", "severity", "kind", "message", "description", "examples")
 
 

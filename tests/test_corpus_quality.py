@@ -1,10 +1,10 @@
-"""Quality floors on the labelled corpus, so they cannot silently regress (issue: detection quality)."""
+"""Quality floors on the labelled corpus, so they cannot silently regress."""
 
 from __future__ import annotations
 
 import pytest
-
 from conftest import ROOT
+
 from followup_lint.evaluate import evaluate
 
 

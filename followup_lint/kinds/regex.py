@@ -17,9 +17,10 @@ LOCAL = True
 def _patterns(params: Mapping[str, Any]) -> list[str]:
     value = params.get("pattern")
     items = value if isinstance(value, list) else [value]
-    if not items or not all(isinstance(p, str) and p for p in items):
+    patterns = [p for p in items if isinstance(p, str) and p]
+    if not items or len(patterns) != len(items):
         raise ValueError("'pattern' must be a regular expression or a list of them")
-    return items
+    return patterns
 
 
 def compile_pattern(params: Mapping[str, Any]) -> regex.Pattern[str]:
