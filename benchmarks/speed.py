@@ -32,7 +32,6 @@ import json
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,9 +49,10 @@ from followup_lint.parallel import START_METHOD_VARIABLE  # noqa: E402
 
 TARGETS = {"cold/floor": 1.15, "warm/proselint": 1.0, "one draft s": 1.5, "--version s": 0.3,
            "peak MB, --jobs 2": 500.0}
-ROWS = ("(a) floor, 1 process", "(a) floor, {n} processes", "(b) cold, --jobs 1",
-        "(c) warm, --jobs 1", "(d) one draft, changed", "(d) one draft, unchanged",
-        "(e) cold, --jobs {n}", "(f) proselint", "--version")
+ROWS = ("(a) floor, 1 process", "(a) floor, {n} processes", "(a) floor, one draft",
+        "(b) cold, --jobs 1", "(c) warm, --jobs 1", "(d) one draft, changed",
+        "(d) one draft, unchanged", "(e) cold, --jobs {n}", "(f) proselint", "--version")
+FLOOR, FLOOR_N, FLOOR_ONE, COLD, WARM, ONE, ONE_WARM, COLD_N, PEER, VERSION = ROWS
 
 
 # --- corpus ---------------------------------------------------------------------------
@@ -93,7 +93,8 @@ SITUATIONS: dict[str, dict[str, list[str]]] = {
                 "Please let me know if you need anything further from me."],
     },
     "sales": {
-        "subject": ["Pricing for {company}", "Next steps on {product}", "Your questions from the demo"],
+        "subject": ["Pricing for {company}", "Next steps on {product}",
+                    "Your questions from the demo"],
         "prior": ["demo of {product} on {day}", "{company} has {n} seats across two offices",
                   "asked whether {product} integrates with their payroll provider",
                   "budget review in {month}"],
@@ -104,7 +105,7 @@ SITUATIONS: dict[str, dict[str, list[str]]] = {
                  "The payroll integration is live for three providers, including the one you use.",
                  "A pilot for one office would take about {n} days to set up.",
                  "I have attached a one-page summary you can share with your finance team.",
-                 "Two customers of a similar size cut scheduling time by {pct}% in the first month.",
+                 "Two customers of a similar size cut scheduling time by {pct}% in a month.",
                  "Just checking in to see if you had any thoughts on the proposal.",
                  "Prices go up next month, so this is the best time to decide.",
                  "We can also start with a smaller plan and add seats when you need them."],
@@ -113,7 +114,8 @@ SITUATIONS: dict[str, dict[str, list[str]]] = {
                 "Should I set up the pilot for the {team} office?"],
     },
     "meeting": {
-        "subject": ["Notes from {day}'s meeting", "Action items: {project}", "Agenda for next week"],
+        "subject": ["Notes from {day}'s meeting", "Action items: {project}",
+                    "Agenda for next week"],
         "prior": ["agreed to move the {project} deadline to {month}", "{name} owns the budget item",
                   "open question about vendor selection", "next sync on {day}"],
         "open": ["Thanks everyone for the productive meeting on {day}.",
@@ -130,7 +132,8 @@ SITUATIONS: dict[str, dict[str, list[str]]] = {
                 "Please add anything missing to the agenda for the next sync."],
     },
     "networking": {
-        "subject": ["Great meeting you at {event}", "Following up from {event}", "Coffee next month?"],
+        "subject": ["Great meeting you at {event}", "Following up from {event}",
+                    "Coffee next month?"],
         "prior": ["met at the {event} booth", "talked about {skill} in {industry}",
                   "offered an introduction to {name}"],
         "open": ["It was great meeting you at {event} last week.",
@@ -322,29 +325,29 @@ def _tree_memory(root: int) -> tuple[float, float]:
 
 def run_measured(cmd: Sequence[str], env: dict[str, str], cwd: Path | None = None) -> Measure:
     """Run a command; its wall time and peak memory (os.wait4 and /proc sampling)."""
-    out = tempfile.TemporaryFile()
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                            env=env, cwd=cwd)
-    peak = [0.0, 0.0]
-    done = threading.Event()
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, env=env, cwd=cwd)
+        peak = [0.0, 0.0]
+        done = threading.Event()
 
-    def sample() -> None:
-        while not done.is_set():
-            rss, pss = _tree_memory(proc.pid) if os.path.isdir("/proc") else (0.0, 0.0)
-            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
-            done.wait(0.02)
+        def sample() -> None:
+            while not done.is_set():
+                rss, pss = _tree_memory(proc.pid) if os.path.isdir("/proc") else (0.0, 0.0)
+                peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+                done.wait(0.02)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    stderr = proc.stderr.read() if proc.stderr else b""
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    done.set()
-    sampler.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    out.seek(0)
-    stdout = out.read()
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        stderr = proc.stderr.read() if proc.stderr else b""
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        done.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        stdout = out.read()
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n"
                          f"{(stderr or stdout).decode(errors='replace')[-3000:]}")
@@ -354,13 +357,8 @@ def run_measured(cmd: Sequence[str], env: dict[str, str], cwd: Path | None = Non
 
 
 def best(repeat: int, step: Callable[[], Measure]) -> Measure:
-    """The fastest of `repeat` runs (peak memory: the highest seen)."""
-    runs = [step() for _ in range(max(1, repeat))]
-    fastest = min(runs, key=lambda m: m.seconds)
-    fastest.maxrss_mb = max(m.maxrss_mb for m in runs)
-    fastest.tree_rss_mb = max(m.tree_rss_mb for m in runs)
-    fastest.tree_pss_mb = max(m.tree_pss_mb for m in runs)
-    return fastest
+    """The fastest of `repeat` runs, with its own memory and output."""
+    return min((step() for _ in range(max(1, repeat))), key=lambda m: m.seconds)
 
 
 # --- the floor: spaCy alone ---------------------------------------------------------------
@@ -500,14 +498,15 @@ def _bench(args: argparse.Namespace, tmp: Path) -> int:
     one = tmp / "one" / "one.md"
     one.parent.mkdir()
     shutil.copy(paths[len(paths) // 2], one)
+    floor_texts([one], tmp / "one.json")
 
     def check(*extra: str, cache: str | None = None, target: Path = corpus) -> Measure:
         flags = ["--cache-dir", cache] if cache else ["--no-cache"]
         return run_measured([*cli, "check", str(target), "--format", "json", *flags, *extra],
                             env, cwd=tmp)
 
-    def floor(n: int) -> Measure:
-        return run_measured([sys.executable, __file__, "--floor", str(tmp / "texts.json"),
+    def floor(n: int, texts: str = "texts.json") -> Measure:
+        return run_measured([sys.executable, __file__, "--floor", str(tmp / texts),
                              "--jobs", str(n), "--exclude", ",".join(exclude)], env, cwd=tmp)
 
     fresh = iter(range(1_000_000))
@@ -515,59 +514,63 @@ def _bench(args: argparse.Namespace, tmp: Path) -> int:
     check("--jobs", "1", target=one)
     print(f"corpus: {origin}, {min(words)}-{max(words)} words each; {n_texts} texts to parse; "
           f"{os.cpu_count()} CPUs; python {sys.version.split()[0]}", flush=True)
+    few = 1 if args.tiny else max(3, args.repeat)  # one-draft rows are short: more tries
     results: dict[str, Measure | None] = {}
-    results[ROWS[0]] = best(args.repeat, lambda: floor(1))
-    results[ROWS[1]] = best(args.repeat, lambda: floor(jobs))
+    results[FLOOR] = best(args.repeat, lambda: floor(1))
+    results[FLOOR_N] = best(args.repeat, lambda: floor(jobs))
+    results[FLOOR_ONE] = best(few, lambda: floor(1, "one.json"))
     cold_cache = str(tmp / "cache-cold")
 
     def cold1() -> Measure:
         shutil.rmtree(cold_cache, ignore_errors=True)
         return check("--jobs", "1", cache=cold_cache)
 
-    results[ROWS[2]] = best(args.repeat, cold1)
-    results[ROWS[3]] = best(args.repeat, lambda: check("--jobs", "1", cache=cold_cache))
-    results[ROWS[4]] = best(max(3, args.repeat) if not args.tiny else 1, lambda: check(
-        "--jobs", "1", cache=str(tmp / f"cache-one-{next(fresh)}"), target=one))
+    results[COLD] = best(args.repeat, cold1)
+    results[WARM] = best(args.repeat, lambda: check("--jobs", "1", cache=cold_cache))
+    results[ONE] = best(few, lambda: check(cache=str(tmp / f"cache-one-{next(fresh)}"),
+                                           target=one))
     one_cache = str(tmp / "cache-one-warm")
     check(cache=one_cache, target=one)
-    results[ROWS[5]] = best(max(3, args.repeat), lambda: check(cache=one_cache, target=one))
-    results[ROWS[6]] = best(args.repeat, lambda: check(
+    results[ONE_WARM] = best(max(3, args.repeat), lambda: check(cache=one_cache, target=one))
+    results[COLD_N] = best(args.repeat, lambda: check(
         "--jobs", str(jobs), cache=str(tmp / f"cache-jobs-{next(fresh)}")))
     peer = _proselint()
-    results[ROWS[7]] = best(args.repeat, lambda: run_measured(
+    results[PEER] = best(args.repeat, lambda: run_measured(
         [*peer[0], *map(str, paths)], env, cwd=tmp)) if peer else None
-    results[ROWS[8]] = best(max(5, args.repeat), lambda: run_measured([*cli, "--version"], env))
-    same = results[ROWS[2]].stdout == results[ROWS[3]].stdout == results[ROWS[6]].stdout  # type: ignore[union-attr]
-    return _print(results, jobs, peer[1] if peer else None, same, args.check_targets)
+    results[VERSION] = best(max(5, args.repeat), lambda: run_measured([*cli, "--version"], env))
+    outputs = [results[k].stdout for k in (COLD, WARM, COLD_N)]  # type: ignore[union-attr]
+    return _print(results, jobs, peer[1] if peer else None, len(set(outputs)) == 1,
+                  args.check_targets)
 
 
 def _print(results: dict[str, Measure | None], jobs: int, peer: str | None, same: bool,
            check_targets: bool) -> int:
     print(f"\n{'step':28} {'wall s':>8} {'cpu s':>8} {'max MB':>8} {'tree RSS':>9} {'tree PSS':>9}")
-    notes = {ROWS[7]: peer or "not installed: pip install proselint"}
+    notes = {PEER: peer or "not installed: pip install proselint"}
     for label in ROWS:
         print(_row(label.format(n=jobs), results[label], notes.get(label, "")))
     r = {k: v for k, v in results.items() if v is not None}
     print(f"\nresults of cold, warm and --jobs {jobs} identical: {'yes' if same else 'NO'}")
     print("ratios and targets:")
     checks = [
-        ("cold/floor, 1 process", r[ROWS[2]].seconds / r[ROWS[0]].seconds, TARGETS["cold/floor"]),
-        ("  the same in CPU time", r[ROWS[2]].cpu / r[ROWS[0]].cpu, TARGETS["cold/floor"]),
-        (f"cold/floor, {jobs} processes", r[ROWS[6]].seconds / r[ROWS[1]].seconds,
+        ("cold/floor, 1 process", r[COLD].seconds / r[FLOOR].seconds, TARGETS["cold/floor"]),
+        ("  the same in CPU time", r[COLD].cpu / r[FLOOR].cpu, TARGETS["cold/floor"]),
+        (f"cold/floor, {jobs} processes", r[COLD_N].seconds / r[FLOOR_N].seconds,
          TARGETS["cold/floor"]),
-        ("  the same in CPU time", r[ROWS[6]].cpu / r[ROWS[1]].cpu, TARGETS["cold/floor"]),
-        (f"--jobs {jobs} / --jobs 1", r[ROWS[6]].seconds / r[ROWS[2]].seconds, 1.0),
-        ("warm/cold", r[ROWS[3]].seconds / r[ROWS[2]].seconds, 1.0),
+        ("  the same in CPU time", r[COLD_N].cpu / r[FLOOR_N].cpu, TARGETS["cold/floor"]),
+        (f"--jobs {jobs} / --jobs 1", r[COLD_N].seconds / r[COLD].seconds, 1.0),
+        ("warm/cold", r[WARM].seconds / r[COLD].seconds, 1.0),
     ]
-    if ROWS[7] in r:
-        checks.append(("warm/proselint", r[ROWS[3]].seconds / r[ROWS[7]].seconds,
+    if PEER in r:
+        checks.append(("warm/proselint", r[WARM].seconds / r[PEER].seconds,
                        TARGETS["warm/proselint"]))
     checks += [
-        ("one draft, changed (s)", r[ROWS[4]].seconds, TARGETS["one draft s"]),
-        ("--version (s)", r[ROWS[8]].seconds, TARGETS["--version s"]),
-        (f"peak MB with --jobs {jobs} (tree PSS)", r[ROWS[6]].tree_pss_mb,
+        ("one draft, changed (s)", r[ONE].seconds, TARGETS["one draft s"]),
+        ("  its floor, spaCy alone (s)", r[FLOOR_ONE].seconds, TARGETS["one draft s"]),
+        ("--version (s)", r[VERSION].seconds, TARGETS["--version s"]),
+        (f"peak MB with --jobs {jobs} (tree PSS)", r[COLD_N].tree_pss_mb,
          TARGETS["peak MB, --jobs 2"]),
-        (f"peak MB with --jobs {jobs} (tree RSS)", r[ROWS[6]].tree_rss_mb,
+        (f"peak MB with --jobs {jobs} (tree RSS)", r[COLD_N].tree_rss_mb,
          TARGETS["peak MB, --jobs 2"]),
     ]
     for name, value, target in checks:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .model import FileReport, Finding, InputError, Report
 from .output import write_atomic
+from .sources import real_path
 
 VERSION = 1
 Key = tuple[str, str, str, str]
@@ -37,7 +38,7 @@ def _norm(text: str) -> str:
 def _relative(path: str, base: Path) -> str:
     if path == "-":
         return path
-    return os.path.relpath(Path(path).resolve(), base).replace(os.sep, "/")
+    return os.path.relpath(real_path(path), base).replace(os.sep, "/")
 
 
 def _keys(report: FileReport, base: Path) -> list[Key]:

@@ -193,7 +193,7 @@ def decode_finding(data: Any, path: str, source: str) -> Finding:
     values = _fields(data, Finding, {"span", "severity"})
     span = data["span"]
     _expect(isinstance(span, list) and len(span) == 6
-            and all(type(n) is int for n in span))  # noqa: E721 - bool is not an offset
+            and all(type(n) is int for n in span))  # not isinstance: a bool is no offset
     start, end, line, column, end_line, end_column = span
     _expect(0 <= start <= end <= len(source) and 1 <= line <= end_line and column >= 1
             and end_column >= 1)
@@ -323,8 +323,10 @@ class ResultCache:
 
     def put(self, path: str, text: str, template: bool, drafts: Sequence[Draft],
             reports: Sequence[FileReport]) -> None:
-        """Store a source's reports, unless they would not come back exactly as they are."""
-        if not self.writable or not reports:
+        """Store a source's reports, unless they would not come back exactly as they are, or
+        a time limit cut them short (the next run may have the time)."""
+        if not self.writable or not reports or any(
+                f.rule == "input.timeout" for r in reports for f in r.findings):
             return
         key = self.key(path, text, template)
         try:

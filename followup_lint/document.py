@@ -6,7 +6,7 @@ import bisect
 import datetime as dt
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +37,6 @@ _SIGN_OFF = re.compile(
     re.IGNORECASE,
 )
 _ATTRIBUTION = re.compile(r"^\s*(On .{4,200} wrote:|-+ ?Original Message ?-+)\s*$", re.IGNORECASE)
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _CODE_FENCE = re.compile(r"^\s*(```|~~~)")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -46,6 +45,21 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 def line_starts(text: str) -> tuple[int, ...]:
     """Offsets where each line starts; \\r\\n, \\n and a lone \\r all end a line."""
     return (0, *(m.end() for m in _LINE_BREAK.finditer(text)))
+
+
+def html_comments(text: str, start: int = 0) -> Iterator[tuple[int, int]]:
+    """(start, end) of each <!-- ... --> from `start` on.
+
+    What `re.finditer(r"<!--.*?-->", text, re.DOTALL)` finds, in linear time: the lazy regex
+    rescans to the end of the text from every "<!--" after an unclosed one (a file of
+    "<!--" repeated took minutes). No "-->" after a "<!--" means none closes after it either.
+    """
+    while (opening := text.find("<!--", start)) != -1:
+        closing = text.find("-->", opening + 4)
+        if closing == -1:
+            return
+        start = closing + 3
+        yield opening, start
 
 
 def _blank(chars: list[str], start: int, end: int) -> None:
@@ -167,8 +181,8 @@ def _blank_markup(chars: list[str], text: str, lines: list[tuple[int, int]], fir
             _blank(chars, start, end)
         elif in_fence or line.lstrip().startswith(">") or _ATTRIBUTION.match(line):
             _blank(chars, start, end)
-    for match in _COMMENT.finditer(text, lines[first][0] if first < len(lines) else len(text)):
-        _blank(chars, match.start(), match.end())
+    for start, end in html_comments(text, lines[first][0] if first < len(lines) else len(text)):
+        _blank(chars, start, end)
 
 
 def _sections(masked: str, lines: list[tuple[int, int]], first: int) -> list[Section]:

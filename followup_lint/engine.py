@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
 
 PRESSURE_WEIGHT = {Severity.INFO: 1.0, Severity.WARNING: 2.0, Severity.ERROR: 3.0}
 _INPUT_SEVERITY = {"input.unknown-key": Severity.WARNING}
+DEFAULT_DRAFT_TIMEOUT = 10.0  # seconds of checking rules per draft; 0 or None: no limit
+# Parsing takes about a millisecond a token and cannot be stopped once begun, so a draft
+# longer than this (about 15,000 words; a long email has 1,000) is reported, not parsed.
+MAX_DRAFT_TOKENS = 20_000
 
 
 class _Fields(dict):  # type: ignore[type-arg]
@@ -55,10 +60,16 @@ class Linter:
     """A set of rules bound to one spaCy pipeline; lints many drafts."""
 
     def __init__(self, rules: Sequence[Rule], model: str | None = None, *,
-                 report_unused_suppressions: bool = False) -> None:
+                 report_unused_suppressions: bool = False,
+                 draft_timeout: float | None = DEFAULT_DRAFT_TIMEOUT,
+                 max_tokens: int | None = MAX_DRAFT_TOKENS) -> None:
         self.rules = tuple(rules)
         self.model = model
         self.report_unused_suppressions = report_unused_suppressions
+        self.max_tokens = max_tokens
+        # Private, so not part of the cache key (cache.linter_state): a draft that was
+        # checked in time does not depend on it, and one that was not is never cached.
+        self._draft_timeout = draft_timeout
         self._compiled: list[_CompiledRule] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -103,25 +114,35 @@ class Linter:
             contexts.validate(context)
         compiled = self.compiled()
         notes = list(dict.fromkeys(p for d in drafts for p in d.prior))  # --prior repeats
-        prior = dict(zip(notes, nlpmod.parse(self.nlp, notes), strict=True))
-        docs = nlpmod.parse(self.nlp, (d.text for d in drafts))
-        return [self._lint_draft(d, doc, compiled, context, [prior[p] for p in d.prior])
+        limit = self.max_tokens
+        prior = {note: doc for note, doc in zip(notes, nlpmod.parse(
+            self.nlp, notes, max_tokens=limit), strict=True) if not limit or len(doc) <= limit}
+        docs = nlpmod.parse(self.nlp, (d.text for d in drafts), max_tokens=limit)
+        return [_too_long(d, len(doc), limit) if limit and len(doc) > limit else
+                self._lint_draft(d, doc, compiled, context, [prior[p] for p in d.prior
+                                                             if p in prior])
                 for d, doc in zip(drafts, docs, strict=True)]
 
     def _lint_draft(
         self, draft: Draft, doc: Doc, compiled: list[_CompiledRule], override: str | None,
         prior_docs: Sequence[Doc],
     ) -> FileReport:
+        started = time.monotonic()
         context, inferred = _situation(draft, override)
         metrics = metricsmod.compute(draft, doc)
         if not self.nlp.has_pipe("ner"):
             metrics["specifics"] = None  # entities were not looked for: no rule reads them
         findings = [_problem(draft, p) for p in draft.problems]
-        for item in compiled:
+        stopped: list[Finding] = []
+        for k, item in enumerate(compiled):
+            if self._draft_timeout and time.monotonic() - started > self._draft_timeout:
+                stopped.append(_timed_out(draft, self._draft_timeout, len(compiled) - k))
+                break
             if item.rule.applies_to(context) and _when_holds(item.rule, metrics):
                 findings += _run(item, draft, doc, context, metrics, prior_docs)
         findings, metrics["suppressed"] = suppress.apply(draft, findings,
                                                          self.report_unused_suppressions)
+        findings += stopped  # not suppressible: the draft was not fully checked
         metrics["pressure"] = _pressure(findings, metrics["words"])
         if draft.template is not None:
             findings = [dataclasses.replace(f, template=draft.template) for f in findings]
@@ -185,6 +206,24 @@ def _problem(draft: Draft, problem: tuple[str, str, int]) -> Finding:
     span = draft.line_span(line)
     return Finding(rule, "input", _INPUT_SEVERITY.get(rule, Severity.ERROR), message, draft.path,
                    span, draft.source[span.start : span.end])
+
+
+def _too_long(draft: Draft, tokens: int, limit: int) -> FileReport:
+    """A report for a draft too long to parse in reasonable time, as for a file too large."""
+    finding = Finding("input.too-large", "input", Severity.ERROR,
+                      f"cannot lint: the draft is {tokens} tokens (words and punctuation "
+                      f"marks), over the {limit}-token limit for one draft", draft.path,
+                      draft.source_span(0, 0), "", template=draft.template)
+    return FileReport(draft.path, None, False, {}, (finding,), draft.source,
+                      template=draft.template)
+
+
+def _timed_out(draft: Draft, limit: float, skipped: int) -> Finding:
+    span = draft.line_span(1)
+    return Finding("input.timeout", "input", Severity.ERROR,
+                   f"stopped checking this draft after {limit:g} s, the time limit per draft "
+                   f"(--draft-timeout): {skipped} rule{'s' if skipped != 1 else ''} not run",
+                   draft.path, span, draft.source[span.start : span.end])
 
 
 def _pressure(findings: Sequence[Finding], words: int) -> float:

@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .model import FileReport, InputError, Report
+from .sources import real_path
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
 ALL_LINES = None  # an untracked or added file: every line is new
@@ -71,7 +72,7 @@ class Changes:
 
     def lines(self, path: str) -> set[int] | None:
         """Changed 1-based lines of a file; None when the whole file is new."""
-        file = Path(path).resolve()
+        file = real_path(path)
         top, changed, tracked = self._repo(file.parent)
         if not file.is_relative_to(top):
             raise InputError(f"--diff {self.ref}: {path} is outside the git repository {top}")

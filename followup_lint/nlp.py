@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import functools
 import importlib.util
+import itertools
 import os
 import re
 import sys
@@ -83,6 +84,8 @@ def _import_spacy() -> ModuleType:
         for name in [n for n in sys.modules if n == "spacy" or n.startswith("spacy.")]:
             del sys.modules[name]
         import spacy
+    else:
+        spacy.cli = stub  # type: ignore[attr-defined] # as `import spacy.cli` would bind it
     return spacy
 
 
@@ -91,8 +94,9 @@ class _LazyPackage(ModuleType):
 
     def __init__(self, name: str, path: str) -> None:
         super().__init__(name)
+        self._init = os.path.join(path, "__init__.py")
         self.__path__ = [path]
-        self.__file__ = os.path.join(path, "__init__.py")
+        self.__file__ = self._init
         self.__package__ = name
         self._loaded = False
 
@@ -101,8 +105,8 @@ class _LazyPackage(ModuleType):
             raise AttributeError(attr)
         self._loaded = True
         sys.modules.pop(f"{self.__name__}.info", None)  # let the real submodule load
-        with open(self.__file__, encoding="utf-8") as handle:
-            code = compile(handle.read(), self.__file__, "exec")
+        with open(self._init, encoding="utf-8") as handle:
+            code = compile(handle.read(), self._init, "exec")
         exec(code, self.__dict__)  # noqa: S102 - spaCy's own package __init__
         return getattr(self, attr)
 
@@ -142,18 +146,47 @@ def model_info(nlp: Language) -> str:
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# spaCy's tokenizer strips prefixes and suffixes one at a time, in time quadratic in a run of
+# them: 4,000 "$" or "!" without a space take seconds, 50,000 take minutes. Such a run gets
+# a space every AFFIX_RUN characters before parsing, which no real text has.
+AFFIX_RUN = 64
+_AFFIX_RUN = re.compile(rf"[^\w\s]{{{AFFIX_RUN},}}")
+
+
+def _break_up(match: re.Match[str]) -> str:
+    run = list(match.group(0))
+    run[AFFIX_RUN - 1 :: AFFIX_RUN] = " " * len(run[AFFIX_RUN - 1 :: AFFIX_RUN])
+    return "".join(run)
 
 
 def parseable(text: str) -> str:
-    """The text with each lone surrogate (left by a bad decode) as U+FFFD: spaCy cannot
-    encode them and would raise. Same length, so offsets into the Doc stay offsets into it."""
-    return text if text.isascii() else _LONE_SURROGATE.sub("\ufffd", text)
+    """The text as spaCy can parse it in linear time, with the same length, so offsets into
+    the Doc stay offsets into the text: each lone surrogate (left by a bad decode) becomes
+    U+FFFD, as spaCy cannot encode them, and long runs of punctuation are broken up."""
+    if not text.isascii():
+        text = _LONE_SURROGATE.sub("\ufffd", text)
+    return _AFFIX_RUN.sub(_break_up, text)
 
 
-def parse(nlp: Language, texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
+def parse(nlp: Language, texts: Iterable[str], batch_size: int = 16,
+          max_tokens: int | None = None) -> Iterator[Doc]:
     """Parse texts in batches. Memory grows with the batch (~3 MB a draft: 64 drafts peak at
-    350 MB, 16 at 190 MB) while speed levels off from about 16 (benchmarks/speed.py)."""
-    return nlp.pipe((parseable(t) for t in texts), batch_size=batch_size)
+    350 MB, 16 at 190 MB) while speed levels off from about 16 (benchmarks/speed.py).
+
+    A text of more than `max_tokens` tokens comes back tokenized only, not parsed: parsing
+    takes about a millisecond a token, and cannot be stopped once it has begun.
+    """
+    docs = (nlp.tokenizer(parseable(t)) for t in texts)  # not make_doc: no max_length
+    if max_tokens is None:
+        return nlp.pipe(docs, batch_size=batch_size)
+    return _parse_within(nlp, docs, batch_size, max_tokens)
+
+
+def _parse_within(nlp: Language, docs: Iterator[Doc], batch_size: int,
+                  max_tokens: int) -> Iterator[Doc]:
+    while batch := list(itertools.islice(docs, batch_size)):
+        parsed = nlp.pipe([d for d in batch if len(d) <= max_tokens], batch_size=batch_size)
+        yield from (next(parsed) if len(d) <= max_tokens else d for d in batch)
 
 
 # --- readability, offline ----------------------------------------------------------
@@ -241,6 +274,18 @@ def phrase_matcher(nlp: Language, attr: str, phrases: list[str]) -> Any:
 
 def token_matcher(nlp: Language, patterns: list[list[dict[str, Any]]]) -> Any:
     """A Matcher over token patterns; ValueError when spaCy rejects a pattern."""
+    matcher = _matcher(nlp, patterns)
+    needs = [_required_words(nlp, pattern) for pattern in patterns]
+    return _Prefiltered(nlp, matcher, patterns, needs) if any(needs) else matcher
+
+
+def span_token_matcher(nlp: Language, patterns: list[list[dict[str, Any]]]) -> Any:
+    """A Matcher over token patterns, without the pre-filter, so that it matches a Span of a
+    Doc as well as a Doc; ValueError when spaCy rejects a pattern."""
+    return _matcher(nlp, patterns)
+
+
+def _matcher(nlp: Language, patterns: list[list[dict[str, Any]]]) -> Any:
     from spacy.matcher import Matcher
 
     matcher = Matcher(nlp.vocab, validate=True)
@@ -248,14 +293,14 @@ def token_matcher(nlp: Language, patterns: list[list[dict[str, Any]]]) -> Any:
         matcher.add("P", patterns, greedy="LONGEST")
     except Exception as exc:  # spaCy raises ValueError or its own MatchPatternError
         raise ValueError(f"spaCy rejects the pattern: {_first_line(exc)}") from None
-    needs = [_required_words(nlp, pattern) for pattern in patterns]
-    return _Prefiltered(matcher, needs) if all(needs) else matcher
+    return matcher
 
 
-# A Matcher walks every token of every draft, for every rule. Most rules need words that
-# most drafts never use ("last chance", "act now"): when a draft lacks a word that each
-# pattern requires, the Matcher could not match and is not run. The check is a few set
-# lookups on hashes from Doc.to_array; when it passes, the Matcher runs as it always did.
+# A Matcher tries every pattern at every token: its cost grows with the patterns times the
+# tokens. Most patterns need words that most drafts never use ("last chance", "act now"), and
+# a pattern that needs a word the draft lacks cannot match. So a draft is matched only against
+# the patterns it could match: a few set lookups on hashes from Doc.to_array pick them, and a
+# Matcher of just those (one per such subset, kept) finds exactly what the full one would.
 _WORD_ATTRS = {"ORTH": "ORTH", "TEXT": "ORTH", "LOWER": "LOWER", "NORM": "NORM",
                "LEMMA": "LEMMA"}
 _AT_LEAST = re.compile(r"\{\s*([0-9]+)\s*(,\s*[0-9]*\s*)?\}")
@@ -282,13 +327,16 @@ def _required_words(nlp: Language, pattern: list[dict[str, Any]]) -> _Needs:
 
 
 class _Prefiltered:
-    """A Matcher that is not run on a Doc lacking a word that each of its patterns needs."""
+    """A Matcher run, per Doc, with only the patterns whose required words the Doc has."""
 
     _doc: Any = None  # the last Doc seen, kept so that its id cannot be reused meanwhile
     _words: dict[str, set[int]] = {}  # noqa: RUF012 - deliberately shared by all matchers
+    MAX_SUBSETS = 256
 
-    def __init__(self, matcher: Any, needs: list[_Needs]) -> None:
-        self.matcher, self.needs = matcher, needs
+    def __init__(self, nlp: Language, matcher: Any, patterns: list[list[dict[str, Any]]],
+                 needs: list[_Needs]) -> None:
+        self.nlp, self.matcher, self.patterns, self.needs = nlp, matcher, patterns, needs
+        self._subsets: dict[tuple[int, ...], Any] = {tuple(range(len(patterns))): matcher}
 
     @classmethod
     def _present(cls, doc: Doc, attr: str) -> set[int]:
@@ -300,11 +348,18 @@ class _Prefiltered:
         return words[attr]
 
     def __call__(self, doc: Doc, **kwargs: Any) -> Any:
-        """The Matcher's matches, or none without running it when none is possible."""
-        if any(all(not self._present(doc, attr).isdisjoint(hashes) for attr, hashes in need)
-               for need in self.needs):
-            return self.matcher(doc, **kwargs)
-        return []
+        """What the full Matcher finds, found by a Matcher of the patterns that can match."""
+        possible = tuple(i for i, need in enumerate(self.needs) if all(
+            not self._present(doc, attr).isdisjoint(hashes) for attr, hashes in need))
+        if not possible:
+            return []
+        matcher = self._subsets.get(possible)
+        if matcher is None:
+            if len(self._subsets) >= self.MAX_SUBSETS:
+                return self.matcher(doc, **kwargs)
+            matcher = _matcher(self.nlp, [self.patterns[i] for i in possible])
+            self._subsets[possible] = matcher
+        return matcher(doc, **kwargs)
 
 
 def dependency_matcher(nlp: Language, patterns: list[list[dict[str, Any]]]) -> Any:

@@ -1,13 +1,15 @@
-"""--jobs: lint drafts in worker processes, with the same results in the same order as one.
+"""--jobs: lint drafts in several processes, with the same results in the same order as one.
 
-On Linux the workers are forked after the parent has loaded the model and compiled the rules,
-so each worker starts with both in (copy-on-write shared) memory: nothing is imported, loaded
-or compiled twice. Where fork is unsafe (macOS, Windows) they are spawned and each loads the
-model once, in its initializer. benchmarks/speed.py measures both (`--start-method`).
+`--jobs N` is this process and N - 1 workers (a ProcessPoolExecutor), all linting: no process
+sits idle holding a model. On Linux the workers are forked after this process has loaded the
+model and compiled the rules, so they start with both in copy-on-write shared memory: nothing
+is imported, loaded or compiled twice. Where fork is unsafe (macOS, Windows) they are spawned
+and each loads the model once, in its initializer. benchmarks/speed.py --start-method compares
+the two.
 
-Drafts go out in consecutive chunks and come back in submission order. spaCy's results do not
-depend on how docs are batched, so a chunk parses exactly as it would in one process; the
-benchmark and tests/test_parallel.py check that the output is byte-for-byte the same.
+Drafts go out in consecutive chunks and come back in order. spaCy's results do not depend on
+how docs are batched, so a chunk parses exactly as it would in one process; the benchmark and
+tests/test_parallel.py check that the output is byte-for-byte the same.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import os
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .engine import Linter
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
 # (measured with benchmarks/speed.py on a 2-core machine: about 0.3 s to fork, ~25 ms a draft).
 MIN_DRAFTS_PER_JOB = 16
 START_METHOD_VARIABLE = "FOLLOWUP_LINT_START_METHOD"
-MAX_CHUNK = 64  # drafts per task: big enough for nlp.pipe batching, small enough to balance
+MIN_CHUNK, MAX_CHUNK = 8, 64  # drafts per task: enough for a batch, few enough to balance
 _worker_linter: Linter | None = None  # this worker's Linter: inherited (fork) or built (spawn)
 
 
@@ -49,16 +51,29 @@ def default_start_method() -> str:
     return "fork" if sys.platform.startswith("linux") else "spawn"
 
 
+def idle_cpus() -> int:
+    """CPUs that other processes leave free (by the 1-minute load average), at least one."""
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        busy = 0.0
+    return max(1, min(cpu_count(), round(cpu_count() - busy)))
+
+
 def choose_jobs(requested: int | None, drafts: int) -> int:
-    """Worker processes to use: as asked, or (None) the CPUs when the drafts pay for them."""
+    """Processes to use: as asked, or (None) the idle CPUs when the drafts pay for them.
+
+    A process on a CPU that is already busy only slows both down: on a 2-CPU machine with a
+    load of 2, `--jobs 2` took 1.1-1.3x as long as `--jobs 1` (benchmarks/speed.py).
+    """
     if requested is not None:
         return max(1, min(requested, drafts))
-    return max(1, min(cpu_count(), drafts // MIN_DRAFTS_PER_JOB))
+    return max(1, min(idle_cpus(), drafts // MIN_DRAFTS_PER_JOB))
 
 
 def _chunks(drafts: Sequence[Draft], jobs: int) -> list[Sequence[Draft]]:
-    """Consecutive runs of drafts, about four per worker so that the work evens out."""
-    size = max(1, min(MAX_CHUNK, math.ceil(len(drafts) / (jobs * 4))))
+    """Consecutive runs of drafts, about eight per process so that the work evens out."""
+    size = max(MIN_CHUNK, min(MAX_CHUNK, math.ceil(len(drafts) / (jobs * 8))))
     return [drafts[i : i + size] for i in range(0, len(drafts), size)]
 
 
@@ -76,22 +91,33 @@ def _lint_chunk(drafts: Sequence[Draft], context: str | None) -> list[FileReport
 
 def lint(linter: Linter, drafts: Sequence[Draft], context: str | None = None,
          jobs: int | None = 1, start_method: str | None = None) -> list[FileReport]:
-    """Lint drafts with up to `jobs` worker processes (None: choose); one report each, in order."""
+    """Lint drafts in `jobs` processes (None: choose): this one and jobs - 1 workers.
+
+    One report per draft, in order. Workers take chunks from the front of the queue; this
+    process takes them from the back, each one that no worker has started, until they meet.
+    """
     jobs = choose_jobs(jobs, len(drafts))
     if jobs <= 1:
         return linter.lint_drafts(drafts, context)
     global _worker_linter
     method = start_method or default_start_method()
+    linter.compiled()  # this process lints too; forked workers inherit model and matchers
+    setup: dict[str, Any] = {}
     if method == "fork":
-        linter.compiled()  # load and compile once, here; the workers inherit both
-        _worker_linter, init, args = linter, None, ()
-    else:
-        init, args = _init_worker, (linter,)  # pickled without its matchers (__getstate__)
+        _worker_linter = linter
+    else:  # the Linter is pickled without its matchers (__getstate__)
+        setup = {"initializer": _init_worker, "initargs": (linter,)}
+    chunks = _chunks(drafts, jobs)
+    own: dict[int, list[FileReport]] = {}
     try:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=init, initargs=args,
+        with ProcessPoolExecutor(max_workers=jobs - 1, **setup,
                                  mp_context=multiprocessing.get_context(method)) as pool:
-            chunks = _chunks(drafts, jobs)
-            parts = pool.map(_lint_chunk, chunks, [context] * len(chunks))
-            return [report for part in parts for report in part]
+            futures = [pool.submit(_lint_chunk, chunk, context) for chunk in chunks]
+            for i in reversed(range(len(chunks))):
+                if not futures[i].cancel():  # a worker has it: all before it are taken too
+                    break
+                own[i] = linter.lint_drafts(chunks[i], context)
+            return [r for i, future in enumerate(futures)
+                    for r in (own[i] if i in own else future.result())]
     finally:
         _worker_linter = None

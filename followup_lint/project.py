@@ -126,11 +126,12 @@ def lint(options: Options) -> Outcome:
         eff = effective[members[0]]
         rules = rules_for(eff)
         used_rules.update((r.id, r) for r in rules)
-        key = (eff.rules, tuple((r.id, r.severity) for r in rules), eff.model)
+        key = (eff.rules, tuple((r.id, r.severity) for r in rules), eff.model, eff.draft_timeout)
         if key not in linters:
             linters[key] = Linter(rules, eff.model, report_unused_suppressions=(
-                options.report_unused_suppressions))
+                options.report_unused_suppressions), draft_timeout=eff.draft_timeout)
         result = run(members, linters[key], context=eff.context, prior=options.prior,
+                     max_bytes=eff.max_bytes,
                      template=eff.template, require_fields=options.require_fields,
                      cache=options.cache_dir, jobs=options.jobs)
         for file in result.files:

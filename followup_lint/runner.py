@@ -12,9 +12,11 @@ from .model import Draft, FileReport, Finding, InputError, Report, Severity, Spa
 from .sources import DEFAULT_MAX_BYTES, Source, expand_paths, read_source
 
 
-def unreadable(path: str, error: str, line: int = 1) -> FileReport:
-    """A report for a file that could not be read as text (or as its format)."""
-    finding = Finding("input.unreadable", "input", Severity.ERROR, f"cannot lint: {error}", path,
+def unreadable(path: str, error: str, line: int = 1,
+               rule: str = "input.unreadable") -> FileReport:
+    """A report for a file that could not be read as text (or as its format), or that is
+    over the size limit (`rule` input.too-large)."""
+    finding = Finding(rule, "input", Severity.ERROR, f"cannot lint: {error}", path,
                       Span(0, 0, line, 1, line, 1), "")
     return FileReport(path, None, False, {}, (finding,))
 
@@ -23,7 +25,7 @@ def _drafts(source: Source, prior: Sequence[str], template: bool,
             require_fields: Sequence[str]) -> list[Draft] | FileReport:
     """The drafts in one source, or the report saying why there are none."""
     if source.text is None:
-        return unreadable(source.path, source.error or "unreadable")
+        return unreadable(source.path, source.error or "unreadable", rule=source.rule)
     try:
         return readers.read(source.path, source.text, prior=prior, template=template,
                             require_fields=require_fields)
@@ -57,13 +59,13 @@ def run(
     store = ResultCache.open(cache, linter, context=context, prior=list(prior),
                              require_fields=list(require_fields))
     hits = [store.get(s.path, s.text, flag) if store and s.text is not None else None
-            for s, flag in zip(sources, flags)]
+            for s, flag in zip(sources, flags, strict=True)]
     read = [hit if hit is not None else _drafts(s, prior, flag, require_fields)
-            for s, flag, hit in zip(sources, flags, hits)]
+            for s, flag, hit in zip(sources, flags, hits, strict=True)]
     drafts = [d for item in read if isinstance(item, list) for d in item]
     linted = iter(parallel.lint(linter, drafts, context, jobs)) if drafts else iter(())
     reports: list[FileReport] = []
-    for source, flag, item in zip(sources, flags, read):
+    for source, flag, item in zip(sources, flags, read, strict=True):
         if isinstance(item, list):  # linted now
             done = [next(linted) for _ in item]
             if store and source.text is not None:

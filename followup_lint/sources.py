@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import fnmatch
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ class Source:
     path: str
     text: str | None
     error: str | None = None
+    rule: str = "input.unreadable"  # the finding an error becomes: or "input.too-large"
 
 
 def decode(data: bytes, raw_bytes_ok: bool = False) -> str:
@@ -52,31 +54,81 @@ def decode(data: bytes, raw_bytes_ok: bool = False) -> str:
         raise ValueError(f"not UTF-8 text (invalid byte at offset {exc.start})") from None
 
 
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
+          (stat.S_ISBLK, "a device"))
+
+
+def _not_a_file(path: str, mode: int) -> str:
+    """Why a path that is not a regular file is not read."""
+    if stat.S_ISDIR(mode):
+        try:
+            os.listdir(path)
+        except OSError as exc:  # a folder the walk could not enter
+            return f"folder not readable ({exc.strerror or exc})"
+        return "a folder, not a draft"
+    kind = next((name for test, name in _KINDS if test(mode)), "something else")
+    hint = " (to lint what it carries, pipe it in with '-')" if stat.S_ISFIFO(mode) else ""
+    return f"{kind}, not a regular file{hint}"
+
+
+def _too_large(path: str, size: str, max_bytes: int) -> Source:
+    return Source(path, None, f"{size} over the {max_bytes}-byte limit (see --max-bytes)",
+                  "input.too-large")
+
+
+def _read_regular(path: str, max_bytes: int) -> bytes | Source:
+    """The bytes of a regular file, or a Source with the error. Anything else (a FIFO, a
+    socket, a device) is never read: reading a FIFO that nobody writes blocks forever."""
+    try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            return Source(path, None, _not_a_file(path, mode))
+        # Opened without blocking and checked again, in case it was swapped for a FIFO
+        # in between; for a regular file O_NONBLOCK changes nothing.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as handle:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                return Source(path, None, _not_a_file(path, info.st_mode))
+            if info.st_size > max_bytes:
+                return _too_large(path, f"file is {info.st_size} bytes,", max_bytes)
+            return handle.read(max_bytes + 1)
+    except OSError as exc:
+        return Source(path, None, f"cannot read: {exc.strerror or exc}")
+
+
 def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
     """Read and decode one file; problems come back as Source.error, never raised."""
     if path == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(max_bytes + 1)
     else:
-        try:
-            size = os.path.getsize(path)
-            if size > max_bytes:
-                return Source(path, None, f"file is {size} bytes, over the {max_bytes}-byte limit")
-            with open(path, "rb") as handle:
-                data = handle.read(max_bytes + 1)
-        except OSError as exc:
-            return Source(path, None, f"cannot read: {exc.strerror or exc}")
+        got = _read_regular(path, max_bytes)
+        if isinstance(got, Source):
+            return got
+        data = got
     if len(data) > max_bytes:
-        return Source(path, None, f"input is over the {max_bytes}-byte limit")
+        return _too_large(path, "input is", max_bytes)
     try:
         return Source(path, decode(data, raw_bytes_ok=path.lower().endswith(".eml")))
     except ValueError as exc:
         return Source(path, None, str(exc))
 
 
+def real_path(path: str) -> Path:
+    """The absolute path with symlinks resolved, or as written when they loop (before Python
+    3.13 Path.resolve raises RuntimeError on a loop: a linted file may be one)."""
+    try:
+        return Path(path).resolve()
+    except (RuntimeError, OSError):
+        return Path(os.path.abspath(path))
+
+
 def _walk(root: Path, suffixes: frozenset[str]) -> Iterator[Path]:
     """Draft files below a directory, sorted, skipping tool and VCS folders and link loops."""
     seen: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+    errors: list[OSError] = []  # folders that could not be listed: yielded, to be reported
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=errors.append):
+        yield from _failed(errors)
         try:
             stat = os.stat(dirpath)
         except OSError:
@@ -93,6 +145,15 @@ def _walk(root: Path, suffixes: frozenset[str]) -> Iterator[Path]:
             if suffix in suffixes and (suffix not in COLLECTION_SUFFIXES
                                        or is_collection(Path(dirpath) / name)):
                 yield Path(dirpath) / name
+    yield from _failed(errors)
+
+
+def _failed(errors: list[OSError]) -> Iterator[Path]:
+    """The folders in `errors` (emptied)."""
+    while errors:
+        failed = errors.pop(0).filename
+        if failed:
+            yield Path(failed)
 
 
 def is_collection(path: Path) -> bool:
@@ -118,7 +179,7 @@ def expand_paths(paths: Iterable[str], suffixes: frozenset[str] = DRAFT_SUFFIXES
         path = Path(raw)
         if path.is_dir():
             out.extend(str(p) for p in _walk(path, suffixes))
-        elif path.exists():
+        elif path.exists() or path.is_symlink():  # a dangling or looping link: reported
             out.append(raw)
         else:
             raise InputError(f"{raw}: no such file or directory")

@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .document import html_comments
 from .model import Draft, Finding, Severity
 
 _DIRECTIVE = re.compile(
@@ -64,7 +65,9 @@ def _comments(draft: Draft) -> tuple[list[_Directive], list[Finding]]:
     out: list[_Directive] = []
     problems: list[Finding] = []
     open_: dict[str, _Directive] = {}
-    for match in _DIRECTIVE.finditer(draft.source):
+    found = (_DIRECTIVE.match(draft.source, start, end)
+             for start, end in html_comments(draft.source))  # linear, unlike finditer
+    for match in filter(None, found):
         reason_free = match.group("names").split(" -- ")[0]  # "disable x -- why" as in ESLint
         verb, names = match.group("verb").lower(), _split(reason_free)
         bad = [n for n in names if n != ALL and not _NAME.match(n)]

@@ -10,13 +10,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, cli_command, run_cli
 
 from followup_lint import cache as cachemod
 from followup_lint.engine import Linter
 from followup_lint.model import Severity
 from followup_lint.runner import run
-
-from conftest import ROOT, cli_command, run_cli
 
 DRAFTS = {
     "a.md": "---\ncontext: sales\nsubject: Pricing\n---\nHi Dana,\n\nJust checking in on the "
@@ -202,6 +201,13 @@ def test_untrustworthy_entry_is_ignored_and_replaced(tmp_path, linter, monkeypat
         count.linted.clear()
         _same(run([str(folder)], linter, cache=cache), expected)
         assert count.linted == []
+
+
+def test_results_cut_short_by_a_time_limit_are_not_kept(drafts, tmp_path, builtin_rules):
+    hurried = Linter(builtin_rules, draft_timeout=1e-9)
+    report = run([str(drafts)], hurried, cache=tmp_path / "cache")
+    assert all(any(f.rule == "input.timeout" for f in r.findings) for r in report.files)
+    assert _entries(tmp_path / "cache") == []
 
 
 def test_unwritable_cache_folder_still_lints(drafts, tmp_path, linter):

@@ -42,11 +42,17 @@ def test_cli_output_is_byte_for_byte_the_same(folder, method):
 
 def test_choose_jobs(monkeypatch):
     monkeypatch.setattr(parallel, "cpu_count", lambda: 4)
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (0.2, 0.0, 0.0))
     assert parallel.choose_jobs(None, 1) == 1
     assert parallel.choose_jobs(None, parallel.MIN_DRAFTS_PER_JOB * 2) == 2
     assert parallel.choose_jobs(None, 10_000) == 4
     assert parallel.choose_jobs(3, 10_000) == 3
-    assert parallel.choose_jobs(8, 2) == 2  # never more workers than drafts
+    assert parallel.choose_jobs(8, 2) == 2  # never more processes than drafts
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (2.6, 0.0, 0.0))
+    assert parallel.choose_jobs(None, 10_000) == 1  # the other CPUs are busy
+    assert parallel.choose_jobs(4, 10_000) == 4  # asked for: as asked
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (9.0, 0.0, 0.0))
+    assert parallel.choose_jobs(None, 10_000) == 1
 
 
 def test_chunks_keep_order_and_cover_everything():

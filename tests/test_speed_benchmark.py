@@ -7,7 +7,8 @@ import sys
 
 from conftest import ROOT
 
-ROWS = ("(a) floor, 1 process", "(a) floor, 2 processes", "(b) cold, --jobs 1",
+ROWS = ("(a) floor, 1 process", "(a) floor, 2 processes", "(a) floor, one draft",
+        "(b) cold, --jobs 1",
         "(c) warm, --jobs 1", "(d) one draft, changed", "(d) one draft, unchanged",
         "(e) cold, --jobs 2", "(f) proselint", "--version",
         "results of cold, warm and --jobs 2 identical: yes", "cold/floor, 1 process",

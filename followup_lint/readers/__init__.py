@@ -73,7 +73,12 @@ def read(
     if kind in EML:
         from . import eml
 
-        source, prepared = eml.read(text)
+        try:
+            source, prepared = eml.read(text)
+        except eml.EmlError as exc:
+            raise ReaderError(path, str(exc), exc.line) from None
+        except RecursionError:  # the email package parses nested parts recursively
+            raise ReaderError(path, "MIME parts are nested too deeply to read") from None
     elif kind in HTML:
         from . import html
 

@@ -195,17 +195,23 @@ def _template(source: str, path: str, index: int, key: str | None,
                     template=name, is_template=True)
 
 
+def _invalid(exc: yaml.YAMLError) -> CollectionError:
+    mark = getattr(exc, "problem_mark", None)
+    reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return CollectionError(f"not valid YAML/JSON: {reason}", mark.line + 1 if mark else 1)
+
+
 def read(source: str, path: str) -> list[Prepared]:
     """Every template in a collection file; CollectionError when it is not one."""
     try:
         root = safeyaml.compose(source)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise CollectionError(f"not valid YAML/JSON: {reason}",
-                              mark.line + 1 if mark else 1) from None
+        raise _invalid(exc) from None
     entries = _entries(root) if root is not None else []
     if not entries:
         raise CollectionError("not a template collection: expected a list of templates, "
                               "each a mapping with a body")
-    return [_template(source, path, i, key, node) for i, (key, node) in enumerate(entries)]
+    try:  # a value is built only now: "date: 2026-13-40", "prior: !!omap [1]"
+        return [_template(source, path, i, key, node) for i, (key, node) in enumerate(entries)]
+    except yaml.YAMLError as exc:
+        raise _invalid(exc) from None

@@ -36,6 +36,29 @@ _HEX = frozenset(b"0123456789ABCDEFabcdef")
 _B64 = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _LONE_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
+# The email package parses a header value in time quadratic in its length (a 2 MB Subject
+# takes over a minute); real headers, DKIM and long References included, stay far below this.
+MAX_HEADER_CHARS = 64 * 1024
+
+
+class EmlError(ValueError):
+    """An .eml file this reader will not read; `line` is 1-based."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _check_headers(raw: bytes, msg: EmailMessage) -> None:
+    """EmlError for a header too long to parse in reasonable time, in any part."""
+    for part in msg.walk():
+        for name, value in part.raw_items():
+            if len(value) > MAX_HEADER_CHARS:
+                at = re.search(rb"(?im)^" + re.escape(name.encode("ascii", "replace"))
+                               + rb"[ \t]*:", raw)
+                line = raw.count(b"\n", 0, at.start()) + 1 if at else 1
+                raise EmlError(f"the {name} header is {len(value)} characters long, over the "
+                               f"{MAX_HEADER_CHARS}-character limit for one header", line)
 
 
 def _header_end(raw: bytes, start: int, end: int) -> int:
@@ -286,6 +309,7 @@ def read(text: str) -> tuple[str, Prepared]:
         return offset if table is None else table[min(offset, len(table) - 1)]
 
     msg = email.message_from_bytes(raw, policy=email.policy.default)
+    _check_headers(raw, msg)
     ranges: dict[int, tuple[int, int]] = {}
     _locate(raw, msg, 0, len(raw), ranges)
     head_end = ranges[id(msg)][0]

@@ -29,6 +29,7 @@ _VOID = frozenset({"br", "hr", "img", "meta", "link", "input", "col", "area", "b
 _QUOTE_CLASSES = ("gmail_quote", "gmail_extra", "moz-cite-prefix", "yahoo_quoted")
 _REST_IS_QUOTED_IDS = ("divrplyfwdmsg", "appendonsend")
 _SPACE = re.compile(r"[ \t\r\n\f\xa0]+")
+_COMMENT_CLOSE = re.compile(r"--[!\s]*>")  # what ends a comment, in any Python's html.parser
 
 
 @dataclass
@@ -83,6 +84,35 @@ class _Parser(HTMLParser):
         self.rest_quoted = False
         self.in_title = False
         self.pre = 0
+        # Where the last ">" and the last comment end are. html.parser searches for the end
+        # of a tag or comment from every "<" to the end of the text and, finding none, reads
+        # the "<" as text and searches again from the next one: quadratic, hours for a few
+        # MB of "<a" or "<!--". A construct that starts after the last possible end cannot be
+        # complete, so it is reported incomplete at once, and read as text as before.
+        self.last_gt = source.rfind(">")
+        self.last_comment_close = max((m.start() for m in _COMMENT_CLOSE.finditer(source)),
+                                      default=-1)
+
+    def _cannot_end(self, i: int, last_end: int) -> bool:
+        """Whether a construct at rawdata[i] starts after `last_end` (a source offset)."""
+        return len(self.source) - len(self.rawdata) + i >= last_end  # rawdata: a suffix
+
+    def parse_starttag(self, i: int) -> int:  # noqa: D102 - see _cannot_end
+        return -1 if self._cannot_end(i, self.last_gt) else super().parse_starttag(i)
+
+    def parse_endtag(self, i: int) -> int:  # noqa: D102
+        return -1 if self._cannot_end(i, self.last_gt) else super().parse_endtag(i)
+
+    def parse_pi(self, i: int) -> int:  # noqa: D102
+        return -1 if self._cannot_end(i, self.last_gt) else super().parse_pi(i)
+
+    def parse_html_declaration(self, i: int) -> int:  # noqa: D102
+        return -1 if self._cannot_end(i, self.last_gt) else super().parse_html_declaration(i)
+
+    def parse_comment(self, i: int, report: bool = True) -> int:  # noqa: D102
+        if self._cannot_end(i + 1, self.last_comment_close):  # "<!-->" ends at i + 2
+            return -1
+        return super().parse_comment(i, report)
 
     def parse_marked_section(self, i: int, report: bool = True) -> int:
         """As the base class, but a malformed "<![" is skipped: Python before 3.13 raises

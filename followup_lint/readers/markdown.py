@@ -9,9 +9,11 @@ left for parse_draft.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterator
 
-from ..document import line_starts
+from ..document import html_comments, line_starts
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?=[ \t]|$)")
@@ -19,11 +21,19 @@ _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
 _RULE = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|=+)[ \t]*$")
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]")
 _REF_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S+.*$")
-_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]+)\](?P<target>\([^)\n]*\)|\[[^\]\n]*\])")
-_AUTOLINK = re.compile(r"<(?:https?|ftp|mailto):[^>\s]+>")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|\*|__)(?=[^\s*|])(?P<inner>[^\n]*?[^\s*|])\1(?![\w*])")
+# Inline patterns must take linear time on a long line: a class that could run on past the
+# next place where the pattern starts again ("[" for a link's text, "(" for its target) makes
+# "[[[[..." or "[a](" repeated quadratic, minutes for a few hundred KB. So link text stops at
+# "[", and a target may hold one level of parentheses, as URLs do ("Foo_(bar)").
+_TARGET = r"\((?:[^()\n]|\([^()\n]*\))*\)"
+_IMAGE = re.compile(r"!\[[^\[\]\n]*\]" + _TARGET)
+_LINK = re.compile(r"(?<!!)\[(?P<text>[^\[\]\n]+)\](?P<target>" + _TARGET + r"|\[[^\[\]\n]*\])")
+_AUTOLINK = re.compile(r"<(?:https?|ftp|mailto):[^<>\s]+>")
+# Emphasis: an opening *, ** or __ and the first closing one after it on the line, as the lazy
+# regex (?<![\w*])(\*\*|\*|__)(?=[^\s*|])([^\n]*?[^\s*|])\1(?![\w*]) finds them; that
+# regex rescans the rest of the line from every opening, so closings are looked up instead.
+_OPENING = re.compile(r"(?<![\w*])(\*\*|\*|__)(?=[^\s*|])")
+_CLOSING = {d: re.compile(r"(?<=[^\s*|])" + re.escape(d) + r"(?![\w*])") for d in ("**", "*", "__")}
 
 
 def _blank(chars: list[str], start: int, end: int) -> None:
@@ -85,6 +95,23 @@ def _blocks(text: str, chars: list[str], lines: list[tuple[int, int]], first: in
         previous_blank = blank
 
 
+def _emphasis(text: str, start: int) -> Iterator[tuple[int, int, int, int]]:
+    """(start, inner start, inner end, end) of each emphasis from `start` on."""
+    closings = {d: [m.start() for m in c.finditer(text, start)] for d, c in _CLOSING.items()}
+    pos = start
+    while opening := _OPENING.search(text, pos):
+        delimiter = opening.group(1)
+        inner = opening.end()
+        line_end = text.find("\n", inner)
+        ends = closings[delimiter]
+        k = bisect.bisect_left(ends, inner + 1)  # the inner text is at least one character
+        if k < len(ends) and (line_end == -1 or ends[k] < line_end):
+            pos = ends[k] + len(delimiter)
+            yield opening.start(), inner, ends[k], pos
+        else:
+            pos = opening.start() + 1
+
+
 def mask(text: str) -> str:
     """The lint text of a Markdown source, same length."""
     chars = list(text)
@@ -92,13 +119,15 @@ def mask(text: str) -> str:
     first = _front_matter_lines(text, lines)
     _blocks(text, chars, lines, first)
     body = lines[first][0] if first < len(lines) else len(text)
-    for pattern in (_COMMENT, _IMAGE, _AUTOLINK):
+    for start, end in html_comments(text, body):
+        _blank(chars, start, end)
+    for pattern in (_IMAGE, _AUTOLINK):
         for match in pattern.finditer(text, body):
             _blank(chars, match.start(), match.end())
     for match in _LINK.finditer(text, body):
         _blank(chars, match.start(), match.start("text"))
         _blank(chars, match.end("text"), match.end())
-    for match in _EMPHASIS.finditer(text, body):
-        _blank(chars, match.start(), match.start("inner"))
-        _blank(chars, match.end("inner"), match.end())
+    for start, inner, inner_end, end in _emphasis(text, body):
+        _blank(chars, start, inner)
+        _blank(chars, inner_end, end)
     return "".join(chars)
