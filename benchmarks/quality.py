@@ -48,7 +48,7 @@ def main() -> None:
     args = parser.parse_args()
     shared = Path(args.shared)
     linter = Linter(load_rules())
-    for name in ("tests/corpus", "benchmarks/holdout"):
+    for name in ("tests/corpus", "benchmarks/holdout", "benchmarks/blind"):
         print(f"== eval {name}")
         print(render(evaluate(str(ROOT / name), linter)).split("\nFP")[0].split("\nFN")[0])
     from benchmarks.fit_politeness import evaluate_auc

@@ -109,7 +109,8 @@ def main() -> None:
 @click.option("--require-field", "require_fields", multiple=True, metavar="NAME",
               help="Every template must use this merge field, e.g. first_name (repeatable).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes  [default: the CPUs when there are enough drafts, else 1]")
+              help="Processes to lint in  [default: the idle CPUs when there are enough "
+              "drafts, else 1]")
 @click.option("--cache-dir", default=".followup_lint_cache", show_default=True,
               type=click.Path(file_okay=False), help="Keep results here between runs.")
 @click.option("--no-cache", is_flag=True, help="Lint everything again; read and write no cache.")
@@ -136,6 +137,7 @@ def check(paths: tuple[str, ...], context: str | None, prior_file: str | None,
 
     if context:
         contexts.validate(context)
+    _refuse_to_overwrite(paths, output, write_baseline)
     options = Options(
         paths, _flags(rules_dirs, select, ignore, context, fail_on, model, templates, max_bytes,
                       draft_timeout),
@@ -161,6 +163,19 @@ def check(paths: tuple[str, ...], context: str | None, prior_file: str | None,
     else:
         click.echo(text, nl=False)
     sys.exit(EXIT_FINDINGS if outcome.exit_failed() else EXIT_CLEAN)
+
+
+def _refuse_to_overwrite(paths: Sequence[str], *targets: str | None) -> None:
+    """InputError when --output or --write-baseline names a file that is being linted."""
+    chosen = [t for t in targets if t]
+    if not chosen:
+        return
+    from .sources import expand_paths, real_path
+
+    linted = {real_path(p) for p in expand_paths(paths) if p != "-"}
+    for target in chosen:
+        if real_path(target) in linted:
+            raise InputError(f"{target}: is one of the files being linted; not writing over it")
 
 
 def _flags(rules_dirs: Sequence[str], select: Sequence[str], ignore: Sequence[str],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -19,8 +20,14 @@ SPECIFIC_ENTS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVE
 
 
 def _tokens(doc: Doc, sections: Sequence[Section]) -> list[Token]:
-    ranges = [(s.start, s.end) for s in sections]
-    return [t for t in doc if not t.is_space and any(s <= t.idx < e for s, e in ranges)]
+    """Non-space tokens that start inside the sections, in order (found by bisection)."""
+    if not len(doc):
+        return []
+    starts = doc.to_array("IDX").tolist()  # ascending
+    space = doc.to_array("IS_SPACE").tolist()
+    inside = sorted({i for s in sections for i in range(bisect.bisect_left(starts, s.start),
+                                                         bisect.bisect_left(starts, s.end))})
+    return [doc[i] for i in inside if not space[i]]
 
 
 def sentence_starts(doc: Doc) -> list[int]:

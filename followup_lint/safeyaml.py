@@ -14,7 +14,8 @@ import yaml
 
 MAX_ALIASES = 64
 MAX_DEPTH = 100
-_VALUE_ERRORS = (ValueError, TypeError, AttributeError, OverflowError, RecursionError)
+_VALUE_ERRORS = (ValueError, TypeError, AttributeError, LookupError, OverflowError,
+                 RecursionError)  # what SafeConstructor raises on a value its tag cannot hold
 _OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 

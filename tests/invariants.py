@@ -59,6 +59,8 @@ PIECES = [
     "<!-- followup-lint disable-next-line tone --> ", "<!--", "-->", "```\n", "    code\n",
     "# ", "**", "*", "__", "[", "](", ")", "![", "<http://x", "<p>", "</p>", "&amp;", "&#0;",
     "?", ".", ",", " ", "  ", "\t", "word ", "Tuesday ", "the pilot ", "$12 ", "50 seats ",
+    "!!bool ", "!!int ", "!!float ", "!!timestamp ", "!!binary ", "!!set ", "!!omap ", "<<: ",
+    "!!str ", "!!null ", "!custom ", "'", '"', "{", "}", "[", "]", ": ", "- ",
 ]
 
 any_char = st.characters(blacklist_categories=())  # surrogates and controls included

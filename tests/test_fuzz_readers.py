@@ -365,6 +365,15 @@ def test_a_long_but_ordinary_header_is_read():
     assert draft.meta["subject"] == "Pilot" and draft.meta["references"].startswith("<0@")
 
 
+def test_a_multipart_part_whose_body_is_text_is_read():
+    # the email package's get_body raised AttributeError ('str' has no 'is_attachment')
+    text = ('Content-Type: multipart/mixed; boundary="b"\n\n--b\n'
+            "Content-Type: multipart/related; boundary=b\n\n--\n--b--\n")
+    [draft] = read("m.eml", text)
+    check_draft(draft)
+    assert draft.text.strip() == ""
+
+
 @pytest.mark.parametrize("body", [b"", b"\n", b"=", b"====", b"!!!!", b"QUJD\n!!\nREVG\n"])
 def test_empty_and_broken_base64_bodies(body):
     message = (b"Subject: Hi\nContent-Type: text/plain; charset=utf-8\n"

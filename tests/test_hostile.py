@@ -363,6 +363,17 @@ def test_nothing_is_written_to_linted_files(tmp_path):
     assert not list(tmp_path.rglob("*.tmp")) and not list(tmp_path.rglob(".tmp-*"))
 
 
+@pytest.mark.parametrize("flag", ["--output", "--write-baseline"])
+def test_writing_over_a_linted_file_is_refused(tmp_path, flag):
+    files = _tree(tmp_path / "drafts", drafts=2)
+    before = _fingerprint(files)
+    result = check("drafts", flag, "drafts/plain.txt", "--no-cache", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == ("followup-lint: error: drafts/plain.txt: is one of the files being "
+                             "linted; not writing over it\n")
+    assert _fingerprint(files) == before
+
+
 def test_output_and_cache_writes_are_atomic(tmp_path, monkeypatch):
     target = tmp_path / "report.json"
     target.write_text("old report\n", encoding="utf-8")

@@ -228,6 +228,8 @@ def test_front_matter_that_cannot_be_read_is_a_finding(front_matter, line, messa
     ("- name: a\n  body: hi\n  prior: !!omap [1]\n", 3,
      "expected a mapping of length 1, but found scalar"),
     ("- name: !!timestamp x\n  body: hi\n", 1, "invalid value (not a value its tag allows)"),
+    ("- name: a\n  body: hi\n  prior:\n  - !!bool :x\n", 4,
+     "invalid value (not a value its tag allows)"),  # KeyError from the constructor
 ])
 def test_collection_values_that_cannot_be_built_are_a_reader_error(collection, line, reason):
     with pytest.raises(ReaderError) as caught:

@@ -214,8 +214,8 @@ def _body_part(msg: EmailMessage) -> EmailMessage | None:
     """The part a reader sees: text/plain, else text/html (attachments excluded)."""
     try:
         return msg.get_body(preferencelist=("plain", "html"))  # type: ignore[return-value]
-    except (KeyError, LookupError, TypeError):
-        return None
+    except (KeyError, LookupError, TypeError, AttributeError):  # AttributeError: a multipart
+        return None  # part whose body is text ("--" for a boundary line): get_body breaks
 
 
 def _decode_part(raw: bytes, part: EmailMessage, start: int, end: int) -> Mapped:
