@@ -356,11 +356,6 @@ def run_measured(cmd: Sequence[str], env: dict[str, str], cwd: Path | None = Non
                    proc.returncode)
 
 
-def best(repeat: int, step: Callable[[], Measure]) -> Measure:
-    """The fastest of `repeat` runs, with its own memory and output."""
-    return min((step() for _ in range(max(1, repeat))), key=lambda m: m.seconds)
-
-
 # --- the floor: spaCy alone ---------------------------------------------------------------
 
 
@@ -514,30 +509,36 @@ def _bench(args: argparse.Namespace, tmp: Path) -> int:
     check("--jobs", "1", target=one)
     print(f"corpus: {origin}, {min(words)}-{max(words)} words each; {n_texts} texts to parse; "
           f"{os.cpu_count()} CPUs; python {sys.version.split()[0]}", flush=True)
-    few = 1 if args.tiny else max(3, args.repeat)  # one-draft rows are short: more tries
-    results: dict[str, Measure | None] = {}
-    results[FLOOR] = best(args.repeat, lambda: floor(1))
-    results[FLOOR_N] = best(args.repeat, lambda: floor(jobs))
-    results[FLOOR_ONE] = best(few, lambda: floor(1, "one.json"))
-    cold_cache = str(tmp / "cache-cold")
+    cold_cache, one_cache = str(tmp / "cache-cold"), str(tmp / "cache-one-warm")
+    check(cache=one_cache, target=one)
+    peer = _proselint()
 
     def cold1() -> Measure:
         shutil.rmtree(cold_cache, ignore_errors=True)
         return check("--jobs", "1", cache=cold_cache)
 
-    results[COLD] = best(args.repeat, cold1)
-    results[WARM] = best(args.repeat, lambda: check("--jobs", "1", cache=cold_cache))
-    results[ONE] = best(few, lambda: check(cache=str(tmp / f"cache-one-{next(fresh)}"),
-                                           target=one))
-    one_cache = str(tmp / "cache-one-warm")
-    check(cache=one_cache, target=one)
-    results[ONE_WARM] = best(max(3, args.repeat), lambda: check(cache=one_cache, target=one))
-    results[COLD_N] = best(args.repeat, lambda: check(
-        "--jobs", str(jobs), cache=str(tmp / f"cache-jobs-{next(fresh)}")))
-    peer = _proselint()
-    results[PEER] = best(args.repeat, lambda: run_measured(
-        [*peer[0], *map(str, paths)], env, cwd=tmp)) if peer else None
-    results[VERSION] = best(max(5, args.repeat), lambda: run_measured([*cli, "--version"], env))
+    steps: dict[str, Callable[[], Measure]] = {
+        FLOOR: lambda: floor(1),
+        COLD: cold1,
+        WARM: lambda: check("--jobs", "1", cache=cold_cache),
+        FLOOR_N: lambda: floor(jobs),
+        COLD_N: lambda: check("--jobs", str(jobs), cache=str(tmp / f"cache-n-{next(fresh)}")),
+        FLOOR_ONE: lambda: floor(1, "one.json"),
+        ONE: lambda: check(cache=str(tmp / f"cache-one-{next(fresh)}"), target=one),
+        ONE_WARM: lambda: check(cache=one_cache, target=one),
+        VERSION: lambda: run_measured([*cli, "--version"], env),
+    }
+    if peer:
+        steps[PEER] = lambda: run_measured([*peer[0], *map(str, paths)], env, cwd=tmp)
+    # Rounds, not one step after another: each step and its floor see the machine in the same
+    # state, and the fastest of the rounds is kept. The short steps get a few tries a round.
+    runs: dict[str, list[Measure]] = {label: [] for label in steps}
+    for _ in range(max(1, args.repeat)):
+        for label, step in steps.items():
+            tries = 1 if args.tiny or label not in (FLOOR_ONE, ONE, ONE_WARM, VERSION) else 3
+            runs[label] += [step() for _ in range(tries)]
+    results: dict[str, Measure | None] = {label: min(runs.get(label, []), default=None,
+                                                    key=lambda m: m.seconds) for label in ROWS}
     outputs = [results[k].stdout for k in (COLD, WARM, COLD_N)]  # type: ignore[union-attr]
     return _print(results, jobs, peer[1] if peer else None, len(set(outputs)) == 1,
                   args.check_targets)

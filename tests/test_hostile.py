@@ -110,7 +110,7 @@ def test_a_draft_too_long_to_parse_is_too_large(builtin_rules):
     text = "Hi Dana,\n\n" + "!" * (MAX_DRAFT_TOKENS + 1000)
     started = time.monotonic()
     report = lint_text(text)
-    assert time.monotonic() - started < 10  # tokenized, not parsed (minutes before)
+    assert time.monotonic() - started < 60  # tokenized, not parsed (minutes before)
     [finding] = report.findings
     assert (finding.rule, finding.span.line) == ("input.too-large", 1)
     assert finding.message.startswith("cannot lint: the draft is ")
@@ -446,7 +446,7 @@ def test_readers_take_linear_time(path, text, before):
         read(path, text)
     except Exception as exc:  # the .eml is refused, quickly
         assert "header" in str(exc)
-    assert time.monotonic() - started < 10, before
+    assert time.monotonic() - started < 60, before
 
 
 @pytest.mark.parametrize("run", ["!", "$", "😀", "’"])
@@ -455,7 +455,7 @@ def test_tokenizing_a_run_of_punctuation_takes_linear_time(linter, run):
     text = "Hi Dana,\n\n" + run * 50_000
     started = time.monotonic()
     doc = linter.nlp.tokenizer(nlp.parseable(text))
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 30
     assert len(doc.text) == len(text)
 
 
@@ -466,7 +466,9 @@ def test_a_star_pattern_on_a_run_of_capitals_takes_linear_time(linter):
     draft = read("d.txt", doc.text)[0]
     started = time.monotonic()
     hits = shouting.matcher.hits(LintInput(draft, doc, "sales", {}, [(0, len(doc.text))]))
-    assert time.monotonic() - started < 3
+    # Quadratic matching took minutes here; linear takes well under a second. The bound is
+    # generous so a busy CI machine cannot make it flaky.
+    assert time.monotonic() - started < 30
     assert hits and all(0 <= h.start < h.end <= len(doc.text) for h in hits)
 
 
