@@ -14,6 +14,7 @@ tests/test_parallel.py check that the output is byte-for-byte the same.
 
 from __future__ import annotations
 
+import gc
 import math
 import multiprocessing
 import os
@@ -26,8 +27,9 @@ if TYPE_CHECKING:
     from .engine import Linter
     from .model import Draft, FileReport
 
-# Below this many drafts per worker, starting and feeding the worker costs more than it saves
-# (measured with benchmarks/speed.py on a 2-core machine: about 0.3 s to fork, ~25 ms a draft).
+# Below this many drafts per process, starting and feeding a worker costs more than it saves
+# (measured on a 2-CPU machine: --jobs 2 took 1.26x as long as --jobs 1 on 16 drafts, 0.85x
+# on 32).
 MIN_DRAFTS_PER_JOB = 16
 START_METHOD_VARIABLE = "FOLLOWUP_LINT_START_METHOD"
 MIN_CHUNK, MAX_CHUNK = 8, 64  # drafts per task: enough for a batch, few enough to balance
@@ -64,7 +66,7 @@ def choose_jobs(requested: int | None, drafts: int) -> int:
     """Processes to use: as asked, or (None) the idle CPUs when the drafts pay for them.
 
     A process on a CPU that is already busy only slows both down: on a 2-CPU machine with a
-    load of 2, `--jobs 2` took 1.1-1.3x as long as `--jobs 1` (benchmarks/speed.py).
+    load of 2 or more, `--jobs 2` took 1.0-1.8x as long as `--jobs 1` (benchmarks/speed.py).
     """
     if requested is not None:
         return max(1, min(requested, drafts))
@@ -105,6 +107,7 @@ def lint(linter: Linter, drafts: Sequence[Draft], context: str | None = None,
     setup: dict[str, Any] = {}
     if method == "fork":
         _worker_linter = linter
+        gc.freeze()  # the workers' collections then leave the shared pages alone (no copies)
     else:  # the Linter is pickled without its matchers (__getstate__)
         setup = {"initializer": _init_worker, "initargs": (linter,)}
     chunks = _chunks(drafts, jobs)
@@ -121,3 +124,4 @@ def lint(linter: Linter, drafts: Sequence[Draft], context: str | None = None,
                     for r in (own[i] if i in own else future.result())]
     finally:
         _worker_linter = None
+        gc.unfreeze()
