@@ -12,7 +12,7 @@ from . import scores
 from .model import Draft, Section
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 SPECIFIC_ENTS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "DATE",
                            "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "WORK_OF_ART",
@@ -95,11 +95,13 @@ def compute(draft: Draft, doc: Doc) -> dict[str, Any]:
     }
 
 
-def _letter(draft: Draft, doc: Doc) -> Doc | None:
-    """Greeting, body and signature as one Doc (no subject, front matter or quoted text)."""
+def _letter(draft: Draft, doc: Doc) -> Span | None:
+    """Greeting, body and signature (no subject, front matter or quoted text), as a Span:
+    the scores read it as they would read a Doc of its own (scores._View), without the
+    copy Span.as_doc makes."""
     parts = [s for s in draft.sections if s.name != "subject"]
     if not parts:
         return None
     span = doc.char_span(min(s.start for s in parts), max(s.end for s in parts),
                          alignment_mode="expand")
-    return span.as_doc() if span is not None and len(span) else None
+    return span if span is not None and len(span) else None

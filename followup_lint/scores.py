@@ -333,39 +333,103 @@ def _norm(tok: Token) -> str:
     return tok.lower_.replace("\u2019", "'")
 
 
+# What depends on a token's text alone, worked out once per distinct text (keyed by the
+# StringStore hash) rather than once per token: reading token attributes one by one makes a
+# Python object per token per attribute, and was most of the cost of the scores.
+_BY_HASH_MAX = 200_000
+_NORMS: dict[int, str] = {}
+_LOWERED: dict[int, str] = {}
+_WORDS: dict[int, bool] = {}
+_MARKERS: dict[int, bool] = {}
+
+
+_POS: dict[int, str] = {}
+
+
+def _remember(table: dict[int, Any], key: int, value: Any) -> Any:
+    if len(table) >= _BY_HASH_MAX:
+        table.clear()
+    table[key] = value
+    return value
+
+
 class _View:
-    """Token attributes of one Doc, read once so each feature does not re-walk the parse."""
+    """Token attributes of one Doc, or of one Span of a Doc (positions are then counted from
+    the Span's start), read once so each feature does not re-walk the parse."""
 
     __slots__ = (
         "joined",
         "lemmas",
+        "negations",
         "norms",
+        "pos",
+        "sents",
         "start_ids",
         "start_words",
         "starts",
+        "text",
+        "texts",
         "tokens",
         "word_ids",
     )
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc | Span) -> None:
         """Cache tokens, lower-cased forms, lemmas, word positions and sentence starts."""
+        whole: Doc = getattr(doc, "doc", doc)
+        first = getattr(doc, "start", 0)
+        strings = whole.vocab.strings
+        rows = whole.to_array(["ORTH", "LOWER", "LEMMA", "SENT_START", "IS_PUNCT", "IS_SPACE",
+                               "DEP", "POS"])
+        rows = rows[first : first + len(doc)].tolist()
         self.tokens: list[Token] = list(doc)
-        self.norms = [_norm(t) for t in self.tokens]
-        self.lemmas = [t.lemma_.lower() for t in self.tokens]
-        self.word_ids = [t.i for t in self.tokens if _is_word(t)]
+        neg = strings["neg"]
+        self.negations = sum(1 for r in rows if r[6] == neg)
+        self.texts, self.norms, self.lemmas, self.pos, self.word_ids = [], [], [], [], []
+        for i, (orth, lower, lemma, _, punct, space, _, pos) in enumerate(rows):
+            text = strings[orth]
+            self.texts.append(text)
+            norm = _NORMS.get(lower)
+            if norm is None:
+                norm = _remember(_NORMS, lower, strings[lower].replace("\u2019", "'"))
+            self.norms.append(norm)
+            lowered = _LOWERED.get(lemma)
+            if lowered is None:
+                lowered = _remember(_LOWERED, lemma, strings[lemma].lower())
+            self.lemmas.append(lowered)
+            tag = _POS.get(pos)
+            if tag is None:
+                tag = _remember(_POS, pos, self.tokens[i].pos_)
+            self.pos.append(tag)
+            word = _WORDS.get(orth)
+            if word is None:
+                word = _remember(_WORDS, orth, not (punct or space)
+                                 and any(c.isalnum() for c in text))
+            if word:
+                self.word_ids.append(i)
+        # sentences as Doc.sents gives them (a Span's first token opens its first sentence)
+        bounds = [0] + [i for i in range(1, len(rows)) if rows[i][3] == 1] + [len(rows)]
+        self.sents = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
+        # the text as Doc.text gives it (Span.as_doc keeps the last token's whitespace)
+        self.text = doc.text_with_ws
         # padded word string: " by the way " matches whole words only
         self.joined = " " + " ".join(self.norms[i] for i in self.word_ids) + " "
-        self.starts = _sentence_starts(doc)
-        self.start_ids = {t.i for t in self.starts}
-        self.start_words = [self.norms[t.i] for t in self.starts]
+        self.starts = _sentence_starts(self)
+        self.start_ids = set(self.starts)
+        self.start_words = [self.norms[i] for i in self.starts]
 
     @classmethod
-    def of(cls, doc: Doc) -> _View:
+    def of(cls, doc: Doc | Span) -> _View:
         """The view of a Doc, built once when politeness and formality both read it."""
         last = _LAST_VIEW[0]
         if last is None or last[0] is not doc:  # the Doc is held, so its id is not reused
             _LAST_VIEW[0] = last = (doc, cls(doc))
         return last[1]
+
+    def sentence_spans(self) -> list[Span]:
+        """The sentences as Spans."""
+        doc = self.tokens[0].doc if self.tokens else None
+        first = self.tokens[0].i if self.tokens else 0
+        return [doc[first + a : first + b] for a, b in self.sents] if doc is not None else []
 
     def has(self, words: frozenset[str]) -> bool:
         """Any token whose form or lemma is in ``words``."""
@@ -384,24 +448,30 @@ class _View:
         return sum(1 for i in self.word_ids if i not in self.start_ids and self.norms[i] in words)
 
 
-_LAST_VIEW: list[tuple[Doc, _View] | None] = [None]
+_LAST_VIEW: list[tuple[Doc | Span, _View] | None] = [None]
 
 
-def _sentence_starts(doc: Doc) -> list[Token]:
-    """First word of each sentence, plus the word after an opening greeting/vocative."""
-    starts: list[Token] = []
-    for sent in doc.sents:
-        words = [t for t in sent if _is_word(t)]
-        if not words:
+def _sentence_starts(view: _View) -> list[int]:
+    """Positions of the first word of each sentence, plus the word after an opening
+    greeting/vocative."""
+    starts: list[int] = []
+    words = iter(view.word_ids)
+    word = next(words, None)
+    for a, b in view.sents:
+        while word is not None and word < a:
+            word = next(words, None)
+        if word is None or word >= b:
             continue
-        starts.append(words[0])
-        if _norm(words[0]) not in _OPENERS:
+        starts.append(word)
+        if view.norms[word] not in _OPENERS:
             continue
         # "Hi John, could you ..." -- the clause after the greeting opens the request too
-        for tok in words[1:]:
-            if tok.pos_ == "PROPN" or _norm(tok) in _OPENERS:
+        for i in view.word_ids[view.word_ids.index(word) + 1 :]:
+            if i >= b:
+                break
+            if view.pos[i] == "PROPN" or view.norms[i] in _OPENERS:
                 continue
-            starts.append(tok)
+            starts.append(i)
             break
     return starts
 
@@ -493,13 +563,14 @@ def _appreciates(tok: Token) -> bool:
 def _deference(view: _View) -> bool:
     """Praise of the addressee ("great job", "I appreciate", "kudos", "Nice catch!")."""
     for i in view.word_ids:
-        tok = view.tokens[i]
-        if view.norms[i] in _DEFERENCE_WORDS or _praises_work(tok) or _appreciates(tok):
+        if (view.norms[i] in _DEFERENCE_WORDS
+                or (view.norms[i] in _DEFERENCE_NOUNS and _praises_work(view.tokens[i]))
+                or (view.lemmas[i] == "appreciate" and _appreciates(view.tokens[i]))):
             return True
-    return any(view.norms[t.i] in _DEFERENCE_ADJ and t.pos_ == "ADJ" for t in view.starts)
+    return any(view.norms[i] in _DEFERENCE_ADJ and view.pos[i] == "ADJ" for i in view.starts)
 
 
-def politeness_features(doc: Doc) -> dict[str, float]:
+def politeness_features(doc: Doc | Span) -> dict[str, float]:
     """Politeness strategy features of a request: indicators or saturated counts in [0, 1]."""
     v = _View.of(doc)
     starts = set(v.start_words)
@@ -529,9 +600,9 @@ def politeness_features(doc: Doc) -> dict[str, float]:
         "positive_lexicon": _sat(v.count(POSITIVE_WORDS), 1.5),
         "negative_lexicon": _sat(v.count(NEGATIVE_WORDS)),
         "subjunctive": _is_subjunctive(v),
-        "imperative": any(_is_imperative(s) for s in doc.sents),
-        "negation": _sat(sum(1 for t in v.tokens if t.dep_ == "neg")),
-        "emphatic_punctuation": re.search(r"[?!]{2,}", doc.text) is not None,
+        "imperative": any(_is_imperative(s) for s in v.sentence_spans()),
+        "negation": _sat(v.negations),
+        "emphatic_punctuation": re.search(r"[?!]{2,}", v.text) is not None,
     }
     return {name: float(feats[name]) for name in FEATURE_NAMES}
 
@@ -543,7 +614,7 @@ def load_weights() -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def politeness(doc: Doc) -> float:
+def politeness(doc: Doc | Span) -> float:
     """Politeness in [-1, 1]: 2 * sigmoid(w . features + b) - 1 with the fitted logistic weights."""
     model = load_weights()
     feats = politeness_features(doc)
@@ -563,9 +634,15 @@ def _is_marker(tok: Token) -> bool:
     return tok.lower_ in SLANG_WORDS or _EMOJI_RE.search(tok.text) is not None
 
 
-def _f_score(doc: Doc) -> float:
+def _marker(tok: Token) -> bool:
+    marker = _MARKERS.get(tok.orth)
+    return _remember(_MARKERS, tok.orth, _is_marker(tok)) if marker is None else marker
+
+
+def _f_score(view: _View) -> float:
     """Heylighen-Dewaele F-score from universal POS tags (50 when there are no words)."""
-    counted = [t.pos_ for t in doc if t.pos_ not in _F_IGNORED and not _is_marker(t)]
+    counted = [p for p, t in zip(view.pos, view.tokens, strict=True)
+               if p not in _F_IGNORED and not _marker(t)]
     if not counted:
         return 50.0
     plus = sum(1 for p in counted if p in _F_PLUS)
@@ -639,11 +716,15 @@ def _signoff_register(text: str) -> float:
     return _register(reversed(short), _FORMAL_SIGNOFFS, _CASUAL_SIGNOFFS)
 
 
-def _lowercase_starts(doc: Doc) -> float:
+def _lowercase_starts(view: _View) -> float:
     """Share of sentence openings that begin with a lower-case letter."""
     openers = []
-    for sent in doc.sents:
-        first = next((t.text for t in sent if _is_word(t)), "")
+    words = view.word_ids
+    k = 0
+    for a, b in view.sents:
+        while k < len(words) and words[k] < a:
+            k += 1
+        first = view.texts[words[k]] if k < len(words) and words[k] < b else ""
         if first[:1].isalpha():
             openers.append(first)
     if not openers:
@@ -651,21 +732,21 @@ def _lowercase_starts(doc: Doc) -> float:
     return sum(1 for w in openers if w[0].islower()) / len(openers)
 
 
-def formality_features(doc: Doc) -> dict[str, float]:
+def formality_features(doc: Doc | Span) -> dict[str, float]:
     """Formality components: F-score, marker densities and counts, register indicators."""
     view = _View.of(doc)
-    text = doc.text
+    text = view.text
     n_words = max(len(view.word_ids), 1)
     return {
-        "f_score": _f_score(doc),
+        "f_score": _f_score(view),
         "contractions_per_100": 100.0 * _contractions(view) / n_words,
         "slang_per_100": 100.0 * _slang(text) / n_words,
         "emoji": float(_emoji(text)),
         "exclamations": float(text.count("!")),
         "greeting_register": _greeting_register(text),
         "signoff_register": _signoff_register(text),
-        "lowercase_starts": _lowercase_starts(doc),
-        "lowercase_i": float(sum(1 for t in view.tokens if t.text == "i")),
+        "lowercase_starts": _lowercase_starts(view),
+        "lowercase_i": float(view.texts.count("i")),
         "words": float(len(view.word_ids)),
     }
 
@@ -694,7 +775,7 @@ def _casual_evidence(f: dict[str, float]) -> float:
     )
 
 
-def formality(doc: Doc) -> float:
+def formality(doc: Doc | Span) -> float:
     """Formality in [0, 100]; see the module constants and the formula below.
 
     F is the Heylighen-Dewaele (1999) F-score,
