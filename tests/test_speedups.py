@@ -128,3 +128,33 @@ def test_spacy_cli_still_works_after_the_lazy_import():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             timeout=300, cwd=ROOT)
     assert result.stdout.strip() == "ok", result.stderr[-2000:]
+
+
+def test_pipeline_tokenizer_is_the_one_spacy_load_builds(linter):
+    """nlp.load starts the default tokenizer empty and fills it from the pipeline's files."""
+    import spacy
+
+    ours = linter.nlp.tokenizer
+    theirs = spacy.load(nlpmod.resolve_model(None), exclude=list(linter.exclude)).tokenizer
+    assert len(ours.rules) > 1000
+    assert ours.to_bytes(exclude=["vocab"]) == theirs.to_bytes(exclude=["vocab"])
+    for text in TEXTS + ODD + ["https://x.io/a?b=c e-mail me@x.io :-) 10am-2pm U.K. (Q3)"]:
+        assert [t.text for t in ours(text)] == [t.text for t in theirs(text)], text[:80]
+    assert spacy.registry.tokenizers.get(nlpmod.DEFAULT_TOKENIZER)()  # restored afterwards
+
+
+def test_scores_of_a_span_equal_the_scores_of_its_copy(parsed):
+    """metrics reads the letter as a Span; the scores must be those of Span.as_doc()."""
+    from followup_lint import scores
+
+    drafts, docs = parsed
+    checked = 0
+    for draft, doc in zip(drafts, docs, strict=True):
+        span = metrics._letter(draft, doc)
+        if span is None:
+            continue
+        copy = span.as_doc()
+        assert scores.politeness_features(span) == scores.politeness_features(copy), draft.path
+        assert scores.formality_features(span) == scores.formality_features(copy), draft.path
+        checked += 1
+    assert checked > 100

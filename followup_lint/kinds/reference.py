@@ -15,7 +15,14 @@ LOCAL = False
 _CONTENT_POS = {"NOUN", "PROPN", "NUM", "ADJ", "X"}
 _NOUN_POS = {"NOUN", "PROPN", "NUM", "X"}
 # Words present in nearly every follow-up: they never make a point specific.
-GENERIC = frozenset(["thing", "things", "time", "way", "call", "meeting", "chat", "conversation", "discussion", "talk", "week", "day", "today", "tomorrow", "team", "people", "lot", "bit", "idea", "question", "point", "update", "email", "note", "follow", "next", "step", "steps", "good", "great", "new", "interview", "role", "position", "company", "job", "work", "opportunity", "everyone", "anything", "something", "part", "kind", "sort", "number", "few", "many", "other", "same", "last", "first", "second", "thanks", "thank"])
+GENERIC = frozenset([
+    "thing", "things", "time", "way", "call", "meeting", "chat", "conversation", "discussion",
+    "talk", "week", "day", "today", "tomorrow", "team", "people", "lot", "bit", "idea",
+    "question", "point", "update", "email", "note", "follow", "next", "step", "steps", "good",
+    "great", "new", "interview", "role", "position", "company", "job", "work", "opportunity",
+    "everyone", "anything", "something", "part", "kind", "sort", "number", "few", "many",
+    "other", "same", "last", "first", "second", "thanks", "thank",
+])
 
 
 def validate(params: Mapping[str, Any]) -> None:
