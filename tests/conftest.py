@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# A warm server the developer left running must not answer for the code under test: every
+# test lints in its own process, except tests/test_server.py, which removes this.
+os.environ["FOLLOWUP_LINT_NO_SERVER"] = "1"
 
 
 def cli_command() -> list[str]:

@@ -9,10 +9,14 @@ from conftest import ROOT
 
 ROWS = ("(a) floor, 1 process", "(a) floor, 2 processes", "(a) floor, one draft",
         "(b) cold, --jobs 1",
-        "(c) warm, --jobs 1", "(d) one draft, changed", "(d) one draft, unchanged",
+        "(c) warm, --jobs 1", "(d) one draft, changed, no server",
+        "(d) one draft, unchanged, no server", "(d) one draft, changed, server",
+        "(d) one draft, unchanged, server",
         "(e) cold, --jobs 2", "(f) proselint", "--version",
-        "results of cold, warm and --jobs 2 identical: yes", "cold/floor, 1 process",
-        "warm/proselint", "peak MB with --jobs 2")
+        "results of cold, warm and --jobs 2 identical: yes",
+        "results of one draft with and without the server identical: yes",
+        "cold/floor, 1 process", "warm/proselint", "one draft, changed, server (s)",
+        "peak MB with --jobs 2")
 
 
 def test_tiny_benchmark_prints_every_row():

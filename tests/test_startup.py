@@ -30,7 +30,9 @@ def imported(*args: str, cwd=ROOT) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("args", [["--version"], ["--help"], ["rules"], ["check", "--help"],
-                                  ["explain", "generic.stock-opener"]],
+                                  ["explain", "generic.stock-opener"], ["server", "--help"],
+                                  ["server", "start", "--help"], ["server", "stop", "--help"],
+                                  ["server", "status", "--help"]],
                          ids=lambda a: " ".join(a))
 def test_no_spacy_without_linting(args):
     assert imported(*args) == []
