@@ -311,7 +311,9 @@ def token_matcher(nlp: Language, patterns: list[list[dict[str, Any]]]) -> Any:
     """A Matcher over token patterns; ValueError when spaCy rejects a pattern."""
     matcher = _matcher(nlp, patterns)
     needs = [_required_words(nlp, pattern) for pattern in patterns]
-    return _Prefiltered(nlp, matcher, patterns, needs) if any(needs) else matcher
+    tokens = [_required_tokens(nlp, pattern) for pattern in patterns]
+    return Prefiltered(nlp, matcher, patterns, needs, tokens) if any(
+        needs) or any(tokens) else matcher
 
 
 def span_token_matcher(nlp: Language, patterns: list[list[dict[str, Any]]]) -> Any:
@@ -361,7 +363,70 @@ def _required_words(nlp: Language, pattern: list[dict[str, Any]]) -> _Needs:
     return needs
 
 
-class _Prefiltered:
+# A token the pattern cannot do without may need several things at once: a capitalised word
+# of two letters or more that is not an acronym (pushy.shouting), a base-form verb opening a
+# sentence (pushy.bare-imperative). Each draft has such words apart ("I", "the"), rarely
+# together. So such a token is also checked as a whole, on Doc.to_array columns, with the
+# conditions the Matcher itself compares (IN, NOT_IN, ==, !=, <, <=, >, >= and plain values;
+# other conditions are left out, which can only let more patterns through).
+_TOKEN_ATTRS = frozenset({"ORTH", "LOWER", "NORM", "LEMMA", "POS", "TAG", "DEP", "SHAPE",
+                          "LENGTH", "SENT_START", "IS_ALPHA", "IS_ASCII", "IS_DIGIT",
+                          "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE",
+                          "IS_STOP", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL"})
+_Test = Any  # a function of a to_array column giving a boolean array
+_TokenNeed = tuple[list[tuple[str, _Test]], list[tuple[str, frozenset[int], bool]]]
+_COMPARE = {"==": "__eq__", "!=": "__ne__", ">=": "__ge__", "<=": "__le__", ">": "__gt__",
+            "<": "__lt__"}
+
+
+def _required_tokens(nlp: Language, pattern: list[dict[str, Any]]) -> list[_TokenNeed]:
+    """For each token the pattern cannot do without and that needs two things or more at once,
+    its conditions: tests of whole to_array columns (plain values, comparisons), then sets a
+    value must be in (IN) or not in (NOT_IN), checked on the tokens the tests leave."""
+    import numpy
+
+    def value_of(value: Any) -> int | None:
+        if isinstance(value, bool):
+            return int(value)
+        if isinstance(value, int):
+            return value if value >= 0 else None
+        return nlp.vocab.strings.add(value) if isinstance(value, str) else None
+
+    needs: list[_TokenNeed] = []
+    for token in pattern:
+        op = token.get("OP")
+        at_least = _AT_LEAST.fullmatch(op) if isinstance(op, str) else None
+        if not (op is None or op == "+" or (at_least and int(at_least.group(1)) >= 1)):
+            continue
+        tests: list[tuple[str, _Test]] = []
+        sets: list[tuple[str, frozenset[int], bool]] = []
+        for key, value in token.items():
+            attr = str(key).upper()
+            attr = {"TEXT": "ORTH", "IS_SENT_START": "SENT_START"}.get(attr, attr)
+            if attr not in _TOKEN_ATTRS:
+                continue
+            if not isinstance(value, dict):
+                one = value_of(value)
+                if one is not None:  # exact as uint64, as to_array gives them
+                    exact = numpy.uint64(one)
+                    tests.append((attr, lambda col, v=exact: col == v))
+                continue
+            for name, arg in value.items():
+                if name in ("IN", "NOT_IN") and isinstance(arg, list) and arg:
+                    values = [value_of(v) for v in arg]
+                    if all(v is not None for v in values):
+                        sets.append((attr, frozenset(values), name == "NOT_IN"))  # type: ignore[arg-type]
+                elif name in _COMPARE and attr == "LENGTH" and isinstance(arg, int) \
+                        and not isinstance(arg, bool):
+                    tests.append((attr, lambda col, m=_COMPARE[name], a=arg: getattr(
+                        col.astype(numpy.int64), m)(a)))
+        if len(tests) + len(sets) >= 2:
+            sets.sort(key=lambda item: item[2])  # IN narrows more than NOT_IN: first
+            needs.append((tests, sets))
+    return needs
+
+
+class Prefiltered:
     """A Matcher run, per Doc, with only the patterns whose required words the Doc has."""
 
     _doc: Any = None  # the last Doc seen, kept so that its id cannot be reused meanwhile
@@ -369,32 +434,79 @@ class _Prefiltered:
     MAX_SUBSETS = 256
 
     def __init__(self, nlp: Language, matcher: Any, patterns: list[list[dict[str, Any]]],
-                 needs: list[_Needs]) -> None:
+                 needs: list[_Needs], tokens: list[list[_TokenNeed]] | None = None) -> None:
         self.nlp, self.matcher, self.patterns, self.needs = nlp, matcher, patterns, needs
+        self.tokens: list[list[_TokenNeed]] = tokens or [[] for _ in patterns]
         self._subsets: dict[tuple[int, ...], Any] = {tuple(range(len(patterns))): matcher}
 
     @classmethod
     def _present(cls, doc: Doc, attr: str) -> set[int]:
-        if doc is not _Prefiltered._doc:
-            _Prefiltered._doc, _Prefiltered._words = doc, {}
-        words = _Prefiltered._words
+        if doc is not Prefiltered._doc:
+            Prefiltered._doc, Prefiltered._words = doc, {}
+        words = Prefiltered._words
         if attr not in words:
             words[attr] = set(doc.to_array(attr).tolist()) if len(doc) else set()
         return words[attr]
 
-    def __call__(self, doc: Doc, **kwargs: Any) -> Any:
-        """What the full Matcher finds, found by a Matcher of the patterns that can match."""
-        possible = tuple(i for i, need in enumerate(self.needs) if all(
-            not self._present(doc, attr).isdisjoint(hashes) for attr, hashes in need))
+    @classmethod
+    def _column(cls, doc: Doc, attr: str) -> Any:
+        if doc is not Prefiltered._doc:
+            Prefiltered._doc, Prefiltered._words = doc, {}
+        key = "#" + attr
+        words = Prefiltered._words
+        if key not in words:
+            words[key] = doc.to_array(attr)  # type: ignore[assignment]
+        return words[key]
+
+    def _has_token(self, doc: Doc, spec: _TokenNeed) -> bool:
+        """Whether some token of the Doc meets all of a token's conditions."""
+        import numpy
+
+        tests, sets = spec
+        mask = None
+        for attr, test in tests:
+            hit = test(self._column(doc, attr))
+            mask = hit if mask is None else mask & hit
+            if not mask.any():
+                return False
+        if mask is None:  # sets only: the first on the whole column
+            attr, values, invert = sets[0]
+            column = self._column(doc, attr)
+            mask = numpy.isin(column, numpy.fromiter(values, numpy.uint64, len(values)),
+                              invert=invert)
+            sets = sets[1:]
+        candidates = numpy.flatnonzero(mask).tolist()
+        for attr, values, invert in sets:
+            column = self._column(doc, attr)
+            candidates = [i for i in candidates if (int(column[i]) in values) != invert]
+            if not candidates:
+                return False
+        return bool(candidates)
+
+    def possible(self, doc: Doc) -> tuple[int, ...]:
+        """The patterns that can match in the Doc."""
+        return tuple(i for i, need in enumerate(self.needs) if all(
+            not self._present(doc, attr).isdisjoint(hashes) for attr, hashes in need)
+            and all(self._has_token(doc, spec) for spec in self.tokens[i]))
+
+    def subset(self, doc: Doc) -> Any:
+        """A Matcher of just the patterns that can match in the Doc (None: none can); it finds
+        what the full Matcher finds, in the Doc or in any Span of it."""
+        possible = self.possible(doc)
         if not possible:
-            return []
+            return None
         matcher = self._subsets.get(possible)
         if matcher is None:
             if len(self._subsets) >= self.MAX_SUBSETS:
-                return self.matcher(doc, **kwargs)
+                return self.matcher
             matcher = _matcher(self.nlp, [self.patterns[i] for i in possible])
             self._subsets[possible] = matcher
-        return matcher(doc, **kwargs)
+        return matcher
+
+    def __call__(self, doc: Doc, **kwargs: Any) -> Any:
+        """What the full Matcher finds, found by a Matcher of the patterns that can match."""
+        matcher = self.subset(doc)
+        return [] if matcher is None else matcher(doc, **kwargs)
 
 
 def dependency_matcher(nlp: Language, patterns: list[list[dict[str, Any]]]) -> Any:

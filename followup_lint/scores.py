@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -358,10 +359,12 @@ class _View:
     the Span's start), read once so each feature does not re-walk the parse."""
 
     __slots__ = (
+        "forms",
         "joined",
         "lemmas",
         "negations",
         "norms",
+        "pairs",
         "pos",
         "sents",
         "start_ids",
@@ -411,6 +414,8 @@ class _View:
         self.sents = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
         # the text as Doc.text gives it (Span.as_doc keeps the last token's whitespace)
         self.text = doc.text_with_ws
+        self.pairs = Counter((self.norms[i], self.lemmas[i]) for i in self.word_ids)
+        self.forms = {form for pair in self.pairs for form in pair}
         # padded word string: " by the way " matches whole words only
         self.joined = " " + " ".join(self.norms[i] for i in self.word_ids) + " "
         self.starts = _sentence_starts(self)
@@ -433,11 +438,13 @@ class _View:
 
     def has(self, words: frozenset[str]) -> bool:
         """Any token whose form or lemma is in ``words``."""
-        return any(self.norms[i] in words or self.lemmas[i] in words for i in self.word_ids)
+        return not words.isdisjoint(self.forms)
 
     def count(self, words: frozenset[str]) -> int:
         """Number of tokens whose form or lemma is in ``words``."""
-        return sum(1 for i in self.word_ids if self.norms[i] in words or self.lemmas[i] in words)
+        if words.isdisjoint(self.forms):
+            return 0
+        return sum(n for (norm, lemma), n in self.pairs.items() if norm in words or lemma in words)
 
     def phrases(self, phrases: Iterable[str]) -> int:
         """Occurrences of whole-word phrases in the lower-cased word sequence."""

@@ -57,7 +57,7 @@ def parsed(linter):
 def test_prefiltered_matchers_find_what_the_matcher_finds(parsed, linter):
     _, docs = parsed
     prefiltered = [c.matcher.matcher for c in linter.compiled()
-                   if isinstance(getattr(c.matcher, "matcher", None), nlpmod._Prefiltered)]
+                   if isinstance(getattr(c.matcher, "matcher", None), nlpmod.Prefiltered)]
     assert len(prefiltered) >= 5
     skipped = 0
     for doc in docs:
@@ -158,3 +158,46 @@ def test_scores_of_a_span_equal_the_scores_of_its_copy(parsed):
         assert scores.formality_features(span) == scores.formality_features(copy), draft.path
         checked += 1
     assert checked > 100
+
+
+def test_required_tokens_check_each_token_as_a_whole(linter):
+    """A token needing several things at once is looked for as a whole: "I" and "Dana" do not
+    make a word in capitals, "SQL" is an excepted acronym, "NOW" is one."""
+    nlp = linter.nlp
+    pattern = [{"IS_UPPER": True, "IS_ALPHA": True, "LENGTH": {">=": 2},
+                "LOWER": {"NOT_IN": ["sql"]}}, {"IS_ALPHA": True, "OP": "*"}]
+    matcher = nlpmod.token_matcher(nlp, [pattern])
+    assert isinstance(matcher, nlpmod.Prefiltered)
+    assert [(len(tests), len(sets)) for tests, sets in matcher.tokens[0]] == [(3, 1)]
+    for text, found in [("I told Dana about the SQL job.", False), ("Reply NOW please.", True),
+                        ("i", False), ("", False), ("OK SQL", True)]:
+        doc = next(nlpmod.parse(nlp, [text]))
+        assert bool(matcher(doc)) == bool(matcher.matcher(doc)) == found, text
+    starts = nlpmod._required_tokens(nlp, [{"IS_SENT_START": True, "TAG": "VB"},
+                                           {"LOWER": "now", "OP": "?"}])
+    assert [[attr for attr, _ in tests] for tests, _ in starts] == [["SENT_START", "TAG"]]
+
+
+def test_long_drafts_are_matched_piecewise_with_only_the_patterns_that_can_match(linter):
+    """Over CHUNK tokens, an open-ended pattern runs piece by piece; the pre-filtered Matcher
+    must find there what the full one finds."""
+    from followup_lint.kinds import pattern
+    from followup_lint.kinds.base import LintInput
+
+    long_texts = ["\n\n".join(TEXTS[i : i + 4]) for i in range(0, 40, 4)]
+    long_texts.append("Hi Dana,\n\n" + "PLEASE RESPOND NOW to THIS. " * 60)
+    drafts = [d for i, text in enumerate(long_texts) for d in read(f"long{i}.md", text)]
+    docs = list(nlpmod.parse(linter.nlp, [d.text for d in drafts]))
+    compiled = [c.matcher for c in linter.compiled()
+                if isinstance(c.matcher, pattern.Compiled) and c.matcher.piecewise is not None]
+    assert compiled
+    found = 0
+    for draft, doc in zip(drafts, docs, strict=True):
+        assert len(doc) > pattern.CHUNK
+        inp = LintInput(draft, doc, "meeting", {}, [(0, len(draft.text))], [])
+        for matcher in compiled:
+            full = [(s.start_char, s.end_char) for part in pattern.pieces(doc)
+                    for s in matcher.piecewise(part, as_spans=True)]
+            assert [(h.start, h.end) for h in matcher.hits(inp)] == full
+            found += len(full)
+    assert found

@@ -61,5 +61,8 @@ class Compiled:
         if self.piecewise is None or len(inp.doc) <= CHUNK:
             spans = self.matcher(inp.doc, as_spans=True)
         else:
-            spans = [s for part in pieces(inp.doc) for s in self.piecewise(part, as_spans=True)]
+            matcher = (self.matcher.subset(inp.doc) if isinstance(self.matcher, nlpmod.Prefiltered)
+                       else self.piecewise)
+            spans = [] if matcher is None else [s for part in pieces(inp.doc)
+                                                for s in matcher(part, as_spans=True)]
         return [Hit(s.start_char, s.end_char) for s in spans]
