@@ -7,6 +7,7 @@ path holds at most 107 bytes), and every process a test starts is killed at the 
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import re
@@ -98,7 +99,9 @@ class Servers:
     def start(self, folder: Path | None = None, *args: str, cwd: Path = ROOT,
               **env: str) -> tuple[Path, int]:
         folder = folder or self.folder()
-        result = subprocess.run([sys.executable, "-m", "followup_lint", "server", "start", *args],
+        # the installed command, as the clients run it: `python -m followup_lint` from the
+        # checkout would run the checkout's package, which is other code than the installed one
+        result = subprocess.run([*cli_command(), "server", "start", *args],
                                 cwd=cwd, capture_output=True, timeout=120, env=_env(folder, **env),
                                 stdin=subprocess.DEVNULL)
         match = RUNNING.fullmatch(result.stdout)
@@ -236,25 +239,39 @@ def test_colour_on_a_terminal_as_without_the_server(server, colour):
     assert through[0] == 1 and (b"\x1b[" in through[1]) == colour
 
 
-def test_click_usage_error_as_without_the_server(server):
+EXCHANGE = """
+import json, sys
+from followup_lint import client
+reply = client._exchange(client.server_dir() / client.SOCKET_NAME,
+                         client._request(json.loads(sys.argv[1]), sys.argv[2], None))
+print(json.dumps(reply))
+"""
+
+
+def test_click_usage_error_as_without_the_server(server, tmp_path):
     """click's own errors come out of the server as they do here (the client only hands over
-    what click parsed, so this talks to the server directly)."""
-    argv = ["check", "--format", "nope", GOOD]
+    what click parsed, so this talks to the server directly, from a process that imports the
+    installed package as the server does: not from the checkout)."""
+    argv = ["check", "--format", "nope", str(ROOT / GOOD)]
     prog = Path(cli_command()[0]).name if len(cli_command()) == 1 else "python -m followup_lint"
-    reply = client._exchange(server / client.SOCKET_NAME, client._request(argv, prog, None))
+    asked = subprocess.run([sys.executable, "-c", EXCHANGE, json.dumps(argv), prog],
+                           capture_output=True, text=True, cwd=tmp_path, env=_env(server),
+                           stdin=subprocess.DEVNULL, timeout=300)
+    reply = json.loads(asked.stdout)
     local = cli(server, *argv)
     assert reply is not None and reply["exit"] == local.returncode == 2
     assert client.as_bytes(reply["stderr"]) == local.stderr
     assert b"Invalid value for '--format'" in local.stderr and not reply["stdout"]
 
 
-def test_the_client_never_imports_spacy(server):
+def test_the_client_never_imports_spacy(server, tmp_path):
     """Handing a check over costs no heavy import (a probe runs the CLI in-process)."""
     from test_startup import PROBE
 
     before = served(server)
-    result = subprocess.run([sys.executable, "-c", PROBE, "check", BAD, "--no-cache"],
-                            capture_output=True, text=True, cwd=ROOT, env=_env(server),
+    # run outside the checkout, so that the probe imports the installed package, as the server
+    result = subprocess.run([sys.executable, "-c", PROBE, "check", str(ROOT / BAD), "--no-cache"],
+                            capture_output=True, text=True, cwd=tmp_path, env=_env(server),
                             stdin=subprocess.DEVNULL, timeout=300)
     assert served(server) == before + 1
     assert result.stderr.strip().splitlines()[-1] == "[]"
