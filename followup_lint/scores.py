@@ -378,8 +378,8 @@ class _View:
 
     def __init__(self, doc: Doc | Span) -> None:
         """Cache tokens, lower-cased forms, lemmas, word positions and sentence starts."""
-        whole: Doc = getattr(doc, "doc", doc)
-        first = getattr(doc, "start", 0)
+        whole: Doc = doc.doc if hasattr(doc, "start") else doc  # type: ignore[union-attr]
+        first: int = getattr(doc, "start", 0)
         strings = whole.vocab.strings
         rows = whole.to_array(["ORTH", "LOWER", "LEMMA", "SENT_START", "IS_PUNCT", "IS_SPACE",
                                "DEP", "POS"])
