@@ -69,8 +69,9 @@ def _blank(chars: list[str], start: int, end: int) -> None:
             chars[i] = " "
 
 
-def _lines(text: str, starts: Sequence[int]) -> list[tuple[int, int]]:
-    """(start, end) of each line's content, without its line break."""
+def line_spans(text: str, starts: Sequence[int] | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each line's content, without its line break (`starts`: line_starts)."""
+    starts = line_starts(text) if starts is None else starts
     out = []
     for k, start in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else len(text)
@@ -256,7 +257,7 @@ def _unix_chars(text: str) -> list[str]:
 
 def _front_matter_head(source: str, text: str, starts: Sequence[int], path: str) -> _Head:
     """Front matter and subject of a source whose lint text has the same length."""
-    lines = _lines(source, starts)
+    lines = line_spans(source, starts)
     head = _Head(_unix_chars(text), lines)
     close = _front_matter_end(lines, source)
     if close is None:
@@ -283,7 +284,7 @@ def _front_matter_head(source: str, text: str, starts: Sequence[int], path: str)
 def _reader_head(prepared: Prepared) -> _Head:
     """Meta and subject as a reader found them; lines of the reader's text."""
     text = prepared.text
-    lines = _lines(text, line_starts(text))
+    lines = line_spans(text)
     head = _Head(_unix_chars(text), lines, meta=dict(prepared.meta),
                  problems=list(prepared.problems))
     if prepared.subject is not None:
@@ -356,7 +357,7 @@ def parse_draft(
 
 def sections_of(text: str) -> dict[str, str]:
     """Greeting, body and signature of a plain text (used on quoted messages)."""
-    lines = _lines(text, line_starts(text))
+    lines = line_spans(text)
     return {s.name: text[s.start : s.end] for s in _sections(text, lines, 0)}
 
 

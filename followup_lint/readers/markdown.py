@@ -13,7 +13,7 @@ import bisect
 import re
 from collections.abc import Iterator
 
-from ..document import html_comments, line_starts
+from ..document import html_comments, line_spans
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?=[ \t]|$)")
@@ -41,17 +41,6 @@ def _blank(chars: list[str], start: int, end: int) -> None:
     for i in range(start, end):
         if chars[i] not in "\r\n":
             chars[i] = " "
-
-
-def _lines(text: str) -> list[tuple[int, int]]:
-    starts = line_starts(text)
-    out = []
-    for k, start in enumerate(starts):
-        end = starts[k + 1] if k + 1 < len(starts) else len(text)
-        while end > start and text[end - 1] in "\r\n":
-            end -= 1
-        out.append((start, end))
-    return out
 
 
 def _front_matter_lines(text: str, lines: list[tuple[int, int]]) -> int:
@@ -115,7 +104,7 @@ def _emphasis(text: str, start: int) -> Iterator[tuple[int, int, int, int]]:
 def mask(text: str) -> str:
     """The lint text of a Markdown source, same length."""
     chars = list(text)
-    lines = _lines(text)
+    lines = line_spans(text)
     first = _front_matter_lines(text, lines)
     _blocks(text, chars, lines, first)
     body = lines[first][0] if first < len(lines) else len(text)
