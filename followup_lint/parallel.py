@@ -35,6 +35,8 @@ MIN_DRAFTS_PER_JOB = 16
 START_METHOD_VARIABLE = "FOLLOWUP_LINT_START_METHOD"
 MIN_CHUNK, MAX_CHUNK = 8, 64  # drafts per task: enough for a batch, few enough to balance
 _worker_linter: Linter | None = None  # this worker's Linter: inherited (fork) or built (spawn)
+_worker_chunks: Sequence[Sequence[Draft]] | None = None  # the drafts of the run, in chunks
+_taken: Any = None  # a shared count of the chunks taken so far
 
 
 def cpu_count() -> int:
@@ -80,26 +82,42 @@ def _chunks(drafts: Sequence[Draft], jobs: int) -> list[Sequence[Draft]]:
     return [drafts[i : i + size] for i in range(0, len(drafts), size)]
 
 
-def _init_worker(linter: Linter) -> None:
-    """Spawned worker: keep the Linter and load its model now, once."""
-    global _worker_linter
-    _worker_linter = linter
-    linter.compiled()
-    gc.freeze()  # as collector_tuned does in the parent; the worker ends with the pool
-    gc.set_threshold(max(GC_GEN0, gc.get_threshold()[0]), *gc.get_threshold()[1:])
+def _init_worker(linter: Linter | None, chunks: Sequence[Sequence[Draft]], taken: Any) -> None:
+    """A worker: keep what it lints (spawned: load the model now, once)."""
+    global _worker_linter, _worker_chunks, _taken
+    _worker_chunks, _taken = chunks, taken
+    if linter is not None:  # spawned; a forked worker inherited the Linter
+        _worker_linter = linter
+        linter.compiled()
+        gc.freeze()  # as collector_tuned does in the parent; the worker ends with the pool
+        gc.set_threshold(max(GC_GEN0, gc.get_threshold()[0]), *gc.get_threshold()[1:])
 
 
-def _lint_chunk(drafts: Sequence[Draft], context: str | None) -> list[FileReport]:
-    assert _worker_linter is not None, "worker started without a Linter"
-    return _worker_linter.lint_drafts(drafts, context)
+def _take() -> int:
+    """The next chunk no process has taken (an index shared by all of them)."""
+    assert _taken is not None
+    with _taken.get_lock():
+        index = int(_taken.value)
+        _taken.value = index + 1
+    return index
+
+
+def _lint_taken(context: str | None) -> dict[int, list[FileReport]]:
+    """Take chunks one after another, until none is left, and lint them: every process does
+    this, so all stay busy until the end and finish within about one chunk of each other."""
+    assert _worker_linter is not None and _worker_chunks is not None, "worker without work"
+    done: dict[int, list[FileReport]] = {}
+    while (index := _take()) < len(_worker_chunks):
+        done[index] = _worker_linter.lint_drafts(_worker_chunks[index], context)
+    return done
 
 
 def lint(linter: Linter, drafts: Sequence[Draft], context: str | None = None,
          jobs: int | None = 1, start_method: str | None = None) -> list[FileReport]:
     """Lint drafts in `jobs` processes (None: choose): this one and jobs - 1 workers.
 
-    One report per draft, in order. Workers take chunks from the front of the queue; this
-    process takes them from the back, each one that no worker has started, until they meet.
+    One report per draft, in order. The drafts are cut into chunks; every process, this one
+    included, takes the next chunk nobody has taken (a shared counter) until none is left.
     """
     jobs = choose_jobs(jobs, len(drafts))
     linter.compiled()  # this process lints too; forked workers inherit model and matchers
@@ -132,25 +150,23 @@ def collector_tuned() -> Iterator[None]:
 
 def _lint_in_workers(linter: Linter, drafts: Sequence[Draft], context: str | None, jobs: int,
                      start_method: str | None) -> list[FileReport]:
-    global _worker_linter
+    global _worker_linter, _worker_chunks, _taken
     method = start_method or default_start_method()
-    setup: dict[str, Any] = {}
-    if method == "fork":
-        _worker_linter = linter  # frozen by collector_tuned: the workers' collections then
-        # leave the shared pages alone (no copy-on-write copies)
-    else:  # the Linter is pickled without its matchers (__getstate__)
-        setup = {"initializer": _init_worker, "initargs": (linter,)}
+    mp_context = multiprocessing.get_context(method)
     chunks = _chunks(drafts, jobs)
-    own: dict[int, list[FileReport]] = {}
+    taken = mp_context.Value("l", 0)  # shared by inheritance, at the workers' start
+    # forked: the workers inherit the Linter, frozen by collector_tuned so that their
+    # collections leave the shared pages alone (no copy-on-write copies); spawned: it is
+    # pickled without its matchers (__getstate__) and loaded in each worker
+    _worker_linter, _worker_chunks, _taken = linter, chunks, taken
+    setup = (None if method == "fork" else linter, chunks, taken)
     try:
-        with ProcessPoolExecutor(max_workers=jobs - 1, **setup,
-                                 mp_context=multiprocessing.get_context(method)) as pool:
-            futures = [pool.submit(_lint_chunk, chunk, context) for chunk in chunks]
-            for i in reversed(range(len(chunks))):
-                if not futures[i].cancel():  # a worker has it: all before it are taken too
-                    break
-                own[i] = linter.lint_drafts(chunks[i], context)
-            return [r for i, future in enumerate(futures)
-                    for r in (own[i] if i in own else future.result())]
+        with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=mp_context,
+                                 initializer=_init_worker, initargs=setup) as pool:
+            futures = [pool.submit(_lint_taken, context) for _ in range(jobs - 1)]
+            done = _lint_taken(context)  # this process takes chunks too
+            for future in futures:
+                done.update(future.result())
+        return [r for i in range(len(chunks)) for r in done[i]]
     finally:
-        _worker_linter = None
+        _worker_linter, _worker_chunks, _taken = None, None, None
