@@ -237,8 +237,11 @@ def _fill(template: str, rng: random.Random, person: dict[str, str]) -> str:
     return template.format(**values)
 
 
+MIN_WORDS, MAX_WORDS = 50, 250
+
+
 def draft(index: int, rng: random.Random) -> str:
-    """One realistic draft of 50-250 body words, with front matter."""
+    """One realistic draft of 50-250 words (greeting to signature), with front matter."""
     context = list(SITUATIONS)[index % len(SITUATIONS)]
     bank = SITUATIONS[context]
     person = {"first": rng.choice(FIRST), "last": rng.choice(LAST),
@@ -255,23 +258,29 @@ def draft(index: int, rng: random.Random) -> str:
         meta += [f"last_contact: 2026-03-{day:02d}", f"date: 2026-03-{day + rng.randint(1, 8):02d}"]
     if rng.random() < 0.5:
         meta.append(f"followup: {rng.randint(1, 3)}")
-    target = rng.randint(50, 250)
+    greeting = _fill(rng.choice(GREETINGS), rng, person)
+    signature = f"{rng.choice(SIGN_OFFS)}\n{rng.choice(FIRST)}"
+    ask = _fill(rng.choice(bank["ask"]), rng, person)
+    target = rng.randint(MIN_WORDS, MAX_WORDS)  # words of the letter: greeting to signature
     sentences = [_fill(rng.choice(bank["open"]), rng, person)]
     pool = bank["body"] * 3
     rng.shuffle(pool)
-    words = len(sentences[0].split())
-    while words < target - 12:
+    fixed = len(greeting.split()) + len(signature.split()) + len(ask.split())
+    words = fixed + len(sentences[0].split())
+    while words < target:
         sentence = _fill(pool.pop() if pool else rng.choice(bank["body"]), rng, person)
+        if words + len(sentence.split()) > MAX_WORDS:
+            if words >= MIN_WORDS:
+                break
+            continue  # too long to end on: another one
         sentences.append(sentence)
         words += len(sentence.split())
-    sentences.append(_fill(rng.choice(bank["ask"]), rng, person))
+    sentences.append(ask)
     paragraphs, i = [], 0
     while i < len(sentences):
         size = rng.randint(1, 3)
         paragraphs.append(" ".join(sentences[i : i + size]))
         i += size
-    greeting = _fill(rng.choice(GREETINGS), rng, person)
-    signature = f"{rng.choice(SIGN_OFFS)}\n{rng.choice(FIRST)}"
     front = "\n".join(m for m in meta if m)
     return f"---\n{front}\n---\n{greeting}\n\n" + "\n\n".join(paragraphs) + f"\n\n{signature}\n"
 
