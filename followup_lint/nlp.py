@@ -316,12 +316,6 @@ def token_matcher(nlp: Language, patterns: list[list[dict[str, Any]]]) -> Any:
         needs) or any(tokens) else matcher
 
 
-def span_token_matcher(nlp: Language, patterns: list[list[dict[str, Any]]]) -> Any:
-    """A Matcher over token patterns, without the pre-filter, so that it matches a Span of a
-    Doc as well as a Doc; ValueError when spaCy rejects a pattern."""
-    return _matcher(nlp, patterns)
-
-
 def _matcher(nlp: Language, patterns: list[list[dict[str, Any]]]) -> Any:
     from spacy.matcher import Matcher
 
@@ -344,14 +338,19 @@ _AT_LEAST = re.compile(r"\{\s*([0-9]+)\s*(,\s*[0-9]*\s*)?\}")
 _Needs = list[tuple[str, frozenset[int]]]
 
 
-def _required_words(nlp: Language, pattern: list[dict[str, Any]]) -> _Needs:
-    """(attribute, hashes of allowed values) for each token the pattern cannot do without."""
-    needs: _Needs = []
+def _required(pattern: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The tokens a pattern cannot do without (not optional, negated or repeated from zero)."""
     for token in pattern:
         op = token.get("OP")
         at_least = _AT_LEAST.fullmatch(op) if isinstance(op, str) else None
-        if not (op is None or op == "+" or (at_least and int(at_least.group(1)) >= 1)):
-            continue  # optional, negated or repeated from zero: requires nothing
+        if op is None or op == "+" or (at_least and int(at_least.group(1)) >= 1):
+            yield token
+
+
+def _required_words(nlp: Language, pattern: list[dict[str, Any]]) -> _Needs:
+    """(attribute, hashes of allowed values) for each token the pattern cannot do without."""
+    needs: _Needs = []
+    for token in _required(pattern):
         for key, value in token.items():
             attr = _WORD_ATTRS.get(str(key).upper())
             if isinstance(value, dict) and list(value) == ["IN"]:
@@ -393,11 +392,7 @@ def _required_tokens(nlp: Language, pattern: list[dict[str, Any]]) -> list[_Toke
         return nlp.vocab.strings.add(value) if isinstance(value, str) else None
 
     needs: list[_TokenNeed] = []
-    for token in pattern:
-        op = token.get("OP")
-        at_least = _AT_LEAST.fullmatch(op) if isinstance(op, str) else None
-        if not (op is None or op == "+" or (at_least and int(at_least.group(1)) >= 1)):
-            continue
+    for token in _required(pattern):
         tests: list[tuple[str, _Test]] = []
         sets: list[tuple[str, frozenset[int], bool]] = []
         for key, value in token.items():
@@ -430,7 +425,7 @@ class Prefiltered:
     """A Matcher run, per Doc, with only the patterns whose required words the Doc has."""
 
     _doc: Any = None  # the last Doc seen, kept so that its id cannot be reused meanwhile
-    _words: dict[str, set[int]] = {}  # noqa: RUF012 - deliberately shared by all matchers
+    _of_doc: dict[str, Any] = {}  # noqa: RUF012 - its columns and value sets, for all matchers
     MAX_SUBSETS = 256
 
     def __init__(self, nlp: Language, matcher: Any, patterns: list[list[dict[str, Any]]],
@@ -440,23 +435,22 @@ class Prefiltered:
         self._subsets: dict[tuple[int, ...], Any] = {tuple(range(len(patterns))): matcher}
 
     @classmethod
-    def _present(cls, doc: Doc, attr: str) -> set[int]:
+    def _column(cls, doc: Doc, attr: str) -> Any:
+        """doc.to_array(attr), read once per Doc for all the matchers."""
         if doc is not Prefiltered._doc:
-            Prefiltered._doc, Prefiltered._words = doc, {}
-        words = Prefiltered._words
-        if attr not in words:
-            words[attr] = set(doc.to_array(attr).tolist()) if len(doc) else set()
-        return words[attr]
+            Prefiltered._doc, Prefiltered._of_doc = doc, {}
+        if attr not in Prefiltered._of_doc:
+            Prefiltered._of_doc[attr] = doc.to_array(attr)
+        return Prefiltered._of_doc[attr]
 
     @classmethod
-    def _column(cls, doc: Doc, attr: str) -> Any:
-        if doc is not Prefiltered._doc:
-            Prefiltered._doc, Prefiltered._words = doc, {}
-        key = "#" + attr
-        words = Prefiltered._words
-        if key not in words:
-            words[key] = doc.to_array(attr)  # type: ignore[assignment]
-        return words[key]
+    def _present(cls, doc: Doc, attr: str) -> set[int]:
+        """The values of an attribute that occur in the Doc."""
+        key = "set " + attr
+        column = cls._column(doc, attr)  # first: it resets the cache for a new Doc
+        if key not in Prefiltered._of_doc:
+            Prefiltered._of_doc[key] = set(column.tolist())
+        return Prefiltered._of_doc[key]  # type: ignore[no-any-return]
 
     def _has_token(self, doc: Doc, spec: _TokenNeed) -> bool:
         """Whether some token of the Doc meets all of a token's conditions."""

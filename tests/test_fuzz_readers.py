@@ -85,23 +85,25 @@ def _encode_text(text: str, charset: str, declared_ok: bool) -> bytes:
         return text.encode("utf-8", "surrogatepass")
 
 
+def _spliced(draw, body: bytes, junk: list[bytes]) -> bytes:
+    """The body, or half the time the body with one piece of junk put in somewhere."""
+    if not draw(st.booleans()):
+        return body
+    cut = draw(st.integers(0, len(body)))
+    return body[:cut] + draw(st.sampled_from(junk)) + body[cut:]
+
+
 @st.composite
 def transfer_encoded(draw, data: bytes) -> tuple[str, bytes]:
     """(Content-Transfer-Encoding, body bytes), sometimes corrupted."""
     encoding = draw(st.sampled_from(ENCODINGS))
     kind = encoding.strip().lower()
     if kind == "base64":
-        body = base64.encodebytes(data)
-        if draw(st.booleans()):
-            cut = draw(st.integers(0, len(body)))
-            body = body[:cut] + draw(st.sampled_from([b"", b"!!", b"=", b"====", b"\n\n",
-                                                      b"\xff\xfe"])) + body[cut:]
+        body = _spliced(draw, base64.encodebytes(data), [b"", b"!!", b"=", b"====", b"\n\n",
+                                                          b"\xff\xfe"])
     elif kind == "quoted-printable":
-        body = quopri.encodestring(data)
-        if draw(st.booleans()):
-            cut = draw(st.integers(0, len(body)))
-            body = body[:cut] + draw(st.sampled_from([b"=", b"=Z", b"=\n", b"=C3", b"= \n",
-                                                      b"=3D=3"])) + body[cut:]
+        body = _spliced(draw, quopri.encodestring(data), [b"=", b"=Z", b"=\n", b"=C3", b"= \n",
+                                                           b"=3D=3"])
     else:
         body = data
     return encoding, body

@@ -52,17 +52,16 @@ class Compiled:
     def __init__(self, params: Mapping[str, Any], nlp: Any) -> None:
         patterns = list(params["patterns"])
         self.matcher = nlpmod.token_matcher(nlp, patterns)
-        open_ended = any(isinstance(tok.get("OP"), str) and _OPEN_ENDED.fullmatch(
+        self.open_ended = any(isinstance(tok.get("OP"), str) and _OPEN_ENDED.fullmatch(
             tok["OP"].strip()) for pattern in patterns for tok in pattern)
-        self.piecewise = nlpmod.span_token_matcher(nlp, patterns) if open_ended else None
 
     def hits(self, inp: LintInput) -> list[Hit]:
         """Longest non-overlapping matches."""
-        if self.piecewise is None or len(inp.doc) <= CHUNK:
+        if not self.open_ended or len(inp.doc) <= CHUNK:
             spans = self.matcher(inp.doc, as_spans=True)
-        else:
+        else:  # a plain Matcher, or one of the patterns that can match, on each piece
             matcher = (self.matcher.subset(inp.doc) if isinstance(self.matcher, nlpmod.Prefiltered)
-                       else self.piecewise)
+                       else self.matcher)
             spans = [] if matcher is None else [s for part in pieces(inp.doc)
                                                 for s in matcher(part, as_spans=True)]
         return [Hit(s.start_char, s.end_char) for s in spans]
