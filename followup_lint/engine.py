@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import contexts, kinds, suppress
+from . import contexts, evidence, kinds, suppress
 from . import metrics as metricsmod
 from . import nlp as nlpmod
 from .kinds.base import Hit, LintInput, in_ranges
@@ -133,13 +133,14 @@ class Linter:
         if not self.nlp.has_pipe("ner"):
             metrics["specifics"] = None  # entities were not looked for: no rule reads them
         findings = [_problem(draft, p) for p in draft.problems]
+        known = evidence.present(draft, inferred)
         stopped: list[Finding] = []
         for k, item in enumerate(compiled):
             if self._draft_timeout and time.monotonic() - started > self._draft_timeout:
                 stopped.append(_timed_out(draft, self._draft_timeout, len(compiled) - k))
                 break
             if item.rule.applies_to(context) and _when_holds(item.rule, metrics):
-                findings += _run(item, draft, doc, context, metrics, prior_docs)
+                findings += _run(item, draft, doc, context, metrics, prior_docs, known)
         findings, metrics["suppressed"] = suppress.apply(draft, findings,
                                                          self.report_unused_suppressions)
         findings += stopped  # not suppressible: the draft was not fully checked
@@ -241,7 +242,7 @@ def _sentence(doc: Doc, offset: int) -> tuple[int, int]:
 
 def _run(
     item: _CompiledRule, draft: Draft, doc: Doc, context: str,
-    metrics: Mapping[str, Any], prior_docs: Sequence[Doc],
+    metrics: Mapping[str, Any], prior_docs: Sequence[Doc], known: frozenset[str] = frozenset(),
 ) -> list[Finding]:
     rule = item.rule
     ranges = [(s.start, s.end) for s in draft.sections if s.name in rule.scope]
@@ -256,7 +257,8 @@ def _run(
         return [Finding("input.timeout", "input", Severity.ERROR,
                         f"rule {rule.id} ran past its time limit on this draft", draft.path, span,
                         draft.source[span.start : span.end])]
-    return [_finding(rule, draft, hit) for hit in _dedupe(hits)]
+    severity = rule.severity if set(rule.evidence) <= known else Severity.INFO
+    return [_finding(rule, draft, hit, severity) for hit in _dedupe(hits)]
 
 
 def _matches(matchers: list[kinds.Compiled], inp: LintInput,
@@ -279,6 +281,10 @@ def _filter(item: _CompiledRule, inp: LintInput, hits: list[Hit]) -> list[Hit]:
     blockers = _matches(item.unless, inp, everywhere)
     if item.rule.unless_within == "draft":
         return [] if blockers else hits
+    if item.rule.unless_within == "line":
+        text = inp.draft.text
+        return [h for h in hits if not any(
+            text.rfind("\n", 0, h.start) == text.rfind("\n", 0, b.start) for b in blockers)]
     return [h for h in hits if not _in_sentence(inp.doc, h, blockers)]
 
 
@@ -297,11 +303,11 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
     return out
 
 
-def _finding(rule: Rule, draft: Draft, hit: Hit) -> Finding:
+def _finding(rule: Rule, draft: Draft, hit: Hit, severity: Severity | None = None) -> Finding:
     span = draft.span(hit.start, hit.end)
     text = draft.matched(hit.start, max(hit.start, hit.end))
     match = re.sub(r"\s+", " ", text).strip()
     message = rule.message.format_map(_Fields(match=match, **hit.vars))
     suggestion = rule.suggest.format_map(_Fields(match=match, **hit.vars)) if rule.suggest else None
-    return Finding(rule.id, rule.category, rule.severity, message, draft.path, span, text,
-                   suggestion)
+    return Finding(rule.id, rule.category, severity or rule.severity, message, draft.path, span,
+                   text, suggestion)

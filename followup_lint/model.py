@@ -98,6 +98,9 @@ class Rule:
     when: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     unless_within: str = "sentence"
     examples: tuple[Example, ...] = ()
+    # What must be known for a finding to be right at `severity`; without it the finding is
+    # only an info suggestion (see evidence.py).
+    evidence: tuple[str, ...] = ()
 
     def applies_to(self, context: str) -> bool:
         """Whether the rule runs in this situation."""

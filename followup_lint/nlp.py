@@ -509,7 +509,8 @@ def dependency_matcher(nlp: Language, patterns: list[list[dict[str, Any]]]) -> A
 
     matcher = DependencyMatcher(nlp.vocab, validate=True)
     try:
-        matcher.add("P", patterns)
+        for k, pattern in enumerate(patterns):  # one key each: a match says which pattern
+            matcher.add(f"P{k}", [pattern])
     except Exception as exc:
         raise ValueError(f"spaCy rejects the dependency pattern: {_first_line(exc)}") from None
     return matcher

@@ -16,7 +16,7 @@ CATEGORIES = ("generic", "reference", "pushy", "tone", "timing", "structure")
 SCOPES = ("subject", "greeting", "body", "signature")
 COMMON_KEYS = frozenset({"name", "severity", "kind", "message", "description", "suggest", "scope",
                          "contexts", "examples", "requires", "unless", "near", "unless_within",
-                         "when"})
+                         "when", "evidence"})
 REQUIRED_KEYS = ("name", "severity", "kind", "message", "description", "examples")
 
 
@@ -161,8 +161,13 @@ def parse_rule(data: Any, path: Path, category: str) -> Rule:
         raise _fail(path, name, str(exc)) from None
     only, exclude = _contexts(data.get("contexts"), path, name)
     within = data.get("unless_within", "sentence")
-    if within not in ("sentence", "draft"):
-        raise _fail(path, name, "'unless_within' must be 'sentence' or 'draft'")
+    if within not in ("sentence", "line", "draft"):
+        raise _fail(path, name, "'unless_within' must be 'sentence', 'line' or 'draft'")
+    from .evidence import EVIDENCE
+
+    needs = data.get("evidence", [])
+    if not isinstance(needs, list) or any(e not in EVIDENCE for e in needs):
+        raise _fail(path, name, f"'evidence' must be a list drawn from {', '.join(EVIDENCE)}")
     suggest = data.get("suggest")
     if suggest is not None and not isinstance(suggest, str):
         raise _fail(path, name, "'suggest' must be a string")
@@ -176,7 +181,7 @@ def parse_rule(data: Any, path: Path, category: str) -> Rule:
         unless=_submatchers(data.get("unless"), "unless", path, name), unless_within=within,
         near=_submatchers(data.get("near"), "near", path, name),
         when=_when(data.get("when"), path, name),
-        examples=_examples(data.get("examples"), path, name),
+        examples=_examples(data.get("examples"), path, name), evidence=tuple(needs),
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from . import contexts
 from .document import parse_draft
 from .engine import Linter
-from .model import Example, Finding, Rule
+from .model import Example, Finding, Rule, Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +42,13 @@ def example_context(rule: Rule, example: Example) -> str | None:
 
 
 def check_example(rule: Rule, example: Example, findings: Sequence[Finding]) -> str:
-    """'' when the example behaves as declared, else why not."""
-    own = [f for f in findings if f.rule == rule.id]
+    """'' when the example behaves as declared, else why not.
+
+    A bad example must give the rule's findings at the rule's severity; a good one must give
+    none at it (an info suggestion from a warning rule that lacks its evidence is allowed).
+    """
+    own = [f for f in findings if f.rule == rule.id
+           and f.severity >= min(rule.severity, Severity.WARNING)]
     if example.good:
         return "" if not own else "unexpected: " + "; ".join(
             f"{f.span.line}:{f.span.column} {f.text!r}" for f in own)

@@ -34,8 +34,9 @@ class Compiled:
     def hits(self, inp: LintInput) -> list[Hit]:
         """One hit per match, spanning the reported tokens."""
         doc, out, seen = inp.doc, [], set()
-        for _, token_ids in self.matcher(doc):
-            names = [node["RIGHT_ID"] for node in self.patterns[0]]
+        for match_id, token_ids in self.matcher(doc):
+            pattern = self.patterns[int(doc.vocab.strings[match_id][1:])]
+            names = [node["RIGHT_ID"] for node in pattern]
             chosen = [i for n, i in zip(names, token_ids, strict=False)
                       if not self.report or n in self.report] or token_ids
             start, end = doc[min(chosen)].idx, doc[max(chosen)].idx + len(doc[max(chosen)])

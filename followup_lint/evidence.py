@@ -1,0 +1,50 @@
+"""What is known about a draft beyond its words, for rules whose advice is only sometimes right.
+
+A rule lists the `evidence` that makes its advice right (a situation the writer declared, a
+named one-to-one recipient, a prior, a new thread). When the draft lacks any of it, the
+finding is still shown, but as an `info` suggestion: a real email greeting a team, replying
+in a thread or of a kind the linter had to guess is not what such a rule was written for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from .model import Draft
+
+EVIDENCE: Mapping[str, str] = {
+    "declared-context": "the situation was given (front matter, config or --context), not inferred",
+    "recipient": "the front matter names the recipient",
+    "one-to-one": "the email is to one person, not a group (no 'Hi team', 'Hello all')",
+    "prior": "notes of the earlier conversation are given (prior)",
+    "new-thread": "the email starts a thread: no quoted reply, no In-Reply-To, no 'Re:' subject",
+}
+
+_GROUP = re.compile(
+    r"\b(team|teams|all|everyone|everybody|folks|guys|y'?all|both|committee|colleagues|friends|"
+    r"board|members|panel|crew|gang|people|squad|staff|ladies|gentlemen|trustees|council|"
+    r"partners|devs|developers|maintainers|list|group|department|reviewers|owners)\b",
+    re.IGNORECASE)
+_REPLY = re.compile(r"^\s*(re|fwd?|aw|sv|vs|antw|r)\s*(\[\d+\])?\s*:", re.IGNORECASE)
+
+
+def present(draft: Draft, context_inferred: bool) -> frozenset[str]:
+    """The evidence this draft carries."""
+    have = set()
+    if not context_inferred:
+        have.add("declared-context")
+    recipient = draft.meta.get("recipient")
+    if isinstance(recipient, str) and recipient.strip():
+        have.add("recipient")
+    group = _GROUP.search(draft.section_text("greeting")) or (
+        isinstance(recipient, str) and _GROUP.search(recipient))
+    if not group:
+        have.add("one-to-one")
+    if draft.prior:
+        have.add("prior")
+    subject = draft.meta.get("subject")
+    if not (draft.quoted.strip() or draft.meta.get("in_reply_to")
+            or (isinstance(subject, str) and _REPLY.match(subject))):
+        have.add("new-thread")
+    return frozenset(have)
