@@ -233,12 +233,13 @@ def today() -> str:
 
 
 def _depends_on_today(draft: Draft) -> bool:
-    """Whether the draft's measures use today's date (last_contact but no date)."""
-    from .metrics import days_since_contact
+    """Whether the draft's measures use today's date (last_contact or notes, but no date)."""
+    from .metrics import days_since_contact, reader_time
 
     meta = dict(draft.meta)
     return (days_since_contact(meta, dt.date(2000, 1, 1))
-            != days_since_contact(meta, dt.date(2001, 1, 1)))
+            != days_since_contact(meta, dt.date(2001, 1, 1))
+            or reader_time(draft, dt.date(2000, 1, 1)) != reader_time(draft, dt.date(2001, 1, 1)))
 
 
 def write_atomic(path: Path, data: bytes) -> None:

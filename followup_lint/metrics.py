@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import bisect
+import re
 import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import nlp as nlpmod
-from . import scores
+from . import scores, timeline
 from .model import Draft, Section
 
 if TYPE_CHECKING:
@@ -92,7 +93,37 @@ def compute(draft: Draft, doc: Doc) -> dict[str, Any]:
         "followup": followup if isinstance(followup, int) else None,
         "politeness": round(scores.politeness(letter), 2) if letter is not None else None,
         "formality": round(scores.formality(letter), 1) if letter is not None else None,
+        **reader_time(draft),
+        "longest_paragraph": longest_paragraph(draft),
     }
+
+
+def longest_paragraph(draft: Draft) -> int:
+    """Words in the longest paragraph of the body (a wall of text has no breaks)."""
+    body = " \n\n ".join(draft.text[s.start : s.end] for s in draft.sections if s.name == "body")
+    paragraphs = [p for p in re.split(r"\n[ \t\r]*\n", body) if p.strip()]
+    return max((len(p.split()) for p in paragraphs), default=0)
+
+
+def send_date(meta: dict[str, Any], today: dt.date | None = None) -> dt.date:
+    """When the draft will be sent: front matter `date`, else today."""
+    sent = meta.get("date")
+    return sent if isinstance(sent, dt.date) else (today or dt.date.today())
+
+
+def reader_time(draft: Draft, today: dt.date | None = None) -> dict[str, Any]:
+    """What the notes and the thread say of the reader's time (timeline.py): days from the
+    send date to the day they said they would answer (None when they gave none), and 1 when
+    they are going through a hard time (None without notes or a thread)."""
+    if not draft.prior and not draft.quoted.strip():
+        return {"days_to_promised": None, "reader_hardship": None}
+    meta = dict(draft.meta)
+    sent = send_date(meta, today)
+    last = meta.get("last_contact")
+    anchor = last if isinstance(last, dt.date) else sent
+    promise = timeline.promised(draft.prior, draft.quoted, anchor)
+    return {"days_to_promised": (promise.day - sent).days if promise else None,
+            "reader_hardship": int(timeline.hardship(draft.prior, draft.quoted) is not None)}
 
 
 def _letter(draft: Draft, doc: Doc) -> Span | None:

@@ -32,7 +32,10 @@ def rule_files(directory: Path) -> list[Path]:
     """Rule files under a folder: <category>/<name>.yaml, sorted."""
     if not directory.is_dir():
         raise InputError(f"{directory}: rule folder not found")
-    return sorted(p for p in directory.rglob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+    from .lexicon import LISTS_DIR
+
+    return sorted(p for p in directory.rglob("*.y*ml") if p.suffix in (".yaml", ".yml")
+                  and p.relative_to(directory).parts[0] != LISTS_DIR)
 
 
 def _fail(path: Path | str, name: str, what: str) -> InputError:
@@ -185,8 +188,11 @@ def parse_rule(data: Any, path: Path, category: str) -> Rule:
     )
 
 
-def load_rule_file(path: Path, root: Path) -> Rule:
-    """Read one rule file; its category is the folder it sits in."""
+def load_rule_file(path: Path, root: Path,
+                   lists: Mapping[str, tuple[str, ...]] | None = None) -> Rule:
+    """Read one rule file; its category is the folder it sits in; "@name" uses a word list."""
+    from . import lexicon
+
     rel = path.relative_to(root)
     category = rel.parts[0] if len(rel.parts) > 1 else ""
     if category not in CATEGORIES:
@@ -200,6 +206,7 @@ def load_rule_file(path: Path, root: Path) -> Rule:
         where = f" at line {mark.line + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise _fail(path, path.stem, f"invalid YAML{where}: {problem}") from None
+    data = lexicon.expand(data, lexicon.builtin() if lists is None else lists, str(path))
     return parse_rule(data, path, category)
 
 
@@ -207,11 +214,14 @@ def load_rules(
     extra_dirs: Sequence[str | Path] = (), *, builtin: bool = True
 ) -> tuple[Rule, ...]:
     """Built-in rules plus every rule under the given folders; ids must be unique."""
+    from . import lexicon
+
     roots = ([builtin_rules_dir()] if builtin else []) + [Path(d) for d in extra_dirs]
+    lists = lexicon.merge([builtin_rules_dir(), *roots])
     rules: dict[str, Rule] = {}
     for root in roots:
         for path in rule_files(root):
-            rule = load_rule_file(path, root)
+            rule = load_rule_file(path, root, lists)
             if rule.id in rules:
                 raise _fail(path, rule.name, f"duplicate rule id {rule.id} "
                             f"(also in {rules[rule.id].path})")

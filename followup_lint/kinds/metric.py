@@ -11,7 +11,8 @@ from .base import Hit, LintInput
 KEYS = ("measure", "limits", "at")
 LOCAL = False
 MEASURES = ("words", "sentences", "reading_grade", "questions", "exclamations", "specifics",
-            "days_since_contact", "followup", "formality", "politeness", "avg_sentence_words")
+            "days_since_contact", "followup", "formality", "politeness", "avg_sentence_words",
+            "days_to_promised", "reader_hardship", "longest_paragraph")
 
 
 def validate(params: Mapping[str, Any]) -> None:

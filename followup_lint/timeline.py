@@ -1,0 +1,159 @@
+"""What the notes and the quoted thread say about the reader's time: the date they said they
+would answer or deliver, and whether they are going through a hard time.
+
+Both read only `prior` (notes of the earlier conversation, written by the sender about the
+reader, so a sentence in the first person is the sender's own) and the quoted thread (written
+by the reader or others, so the first person counts). No model: a regular expression per date
+form, resolved against `last_contact` (the day the words were said) or the send date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from . import lexicon
+
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_WEEKDAY = r"(?P<weekday>" + "|".join(_WEEKDAYS) + r"|mon|tue|tues|wed|thu|thur|thurs|fri)\.?"
+_YEAR = r"(?:,?\s+(?P<year>20\d\d))?"
+
+# One alternative per date form; a form's groups say how to resolve it.
+_DATE = re.compile(
+    r"\b(?:"
+    r"(?P<iso>20\d\d-[01]\d-[0-3]\d)"
+    r"|(?:(?:" + _WEEKDAY + r",?\s+)?(?:the\s+)?" + _DAY + r"(?:\s+of)?\s+" + _MONTH + _YEAR + r")"
+    r"|(?:(?:" + _WEEKDAY.replace("weekday", "weekday2") + r",?\s+)?" + _MONTH.replace(
+        "month", "month2") + r"\s+" + _DAY.replace("day", "day2") + _YEAR.replace("year", "year2")
+    + r")"
+    r"|(?:(?:" + _WEEKDAY.replace("weekday", "weekday3") + r"\s+)?the\s+" + _DAY.replace(
+        "day", "day3") + r"(?!\s*(?:century|floor|time|anniversary|percent|%)))"
+    r"|(?P<next>next\s+)?" + _WEEKDAY.replace("weekday", "weekday4")
+    + r"|(?P<eom>end of (?:the |this )?month)"
+    r"|(?P<eonm>end of next month)"
+    r"|(?P<eow>end of (?:the |this )?week)"
+    r"|(?P<nextweek>next week|end of next week)"
+    r"|(?P<tomorrow>tomorrow)"
+    r"|in\s+(?P<n>a|one|two|three|four|five|six|\d)\s+(?P<unit>days?|weeks?)"
+    r")\b",
+    re.IGNORECASE,
+)
+_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_FIRST_PERSON = re.compile(r"^\W*(?:i|we|i'll|we'll|i'd|we'd|i've|we've|my|our)\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"[^.!?\n;]+(?:[.!?;]+|$)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Promise:
+    """A date the reader gave: the words that say it, and the day it resolves to."""
+
+    words: str
+    day: dt.date
+
+
+def _weekday_index(name: str) -> int:
+    name = name.lower().rstrip(".")
+    return next(i for i, w in enumerate(_WEEKDAYS) if w.startswith(name[:3]))
+
+
+def _resolve(m: re.Match[str], anchor: dt.date) -> dt.date | None:
+    """The day a date expression means, said on `anchor`."""
+    g = m.groupdict()
+    try:
+        if g["iso"]:
+            return dt.date.fromisoformat(g["iso"])
+        for month, day, year in (("month", "day", "year"), ("month2", "day2", "year2")):
+            if g[month]:
+                when = dt.date(int(g[year]) if g[year] else anchor.year,
+                               _MONTHS[g[month].lower().rstrip(".")], int(g[day]))
+                if not g[year] and when < anchor - dt.timedelta(days=60):
+                    when = when.replace(year=when.year + 1)
+                return when
+        if g["day3"]:
+            day = int(g["day3"])
+            when = dt.date(anchor.year, anchor.month, day) if day >= anchor.day else None
+            if when is None:
+                year, month = divmod(anchor.month, 12)
+                when = dt.date(anchor.year + year, month + 1, day)
+            return when
+    except ValueError:  # 31 February and the like
+        return None
+    if g["weekday4"]:
+        ahead = (_weekday_index(g["weekday4"]) - anchor.weekday()) % 7 or 7
+        if g["next"] and ahead + anchor.weekday() < 7:  # "next Friday" said on a Monday
+            ahead += 7
+        return anchor + dt.timedelta(days=ahead)
+    if g["eom"]:
+        return anchor.replace(day=calendar.monthrange(anchor.year, anchor.month)[1])
+    if g["eonm"]:
+        first = (anchor.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    if g["eow"]:
+        return anchor + dt.timedelta(days=4 - anchor.weekday() if anchor.weekday() < 5 else 0)
+    if g["nextweek"]:
+        return anchor + dt.timedelta(days=11 - anchor.weekday())  # Friday of next week
+    if g["tomorrow"]:
+        return anchor + dt.timedelta(days=1)
+    if g["n"]:
+        count = _NUMBERS.get(g["n"].lower()) or int(g["n"])
+        return anchor + dt.timedelta(days=count * (7 if g["unit"].lower().startswith("w") else 1))
+    return None
+
+
+def _cue(sentence: str) -> bool:
+    low = f" {sentence.lower()} "
+    return any(re.search(r"(?<![\w'])" + re.escape(c) + r"(?![\w])", low)
+               for c in lexicon.get("promise-cues"))
+
+
+def _sentences(notes: Sequence[str], quoted: str) -> Iterable[tuple[str, bool]]:
+    """(sentence, written by the reader's side) for the notes and the quoted thread."""
+    for note in notes:
+        for m in _SENTENCE.finditer(note[:20_000]):
+            yield m.group(0), False
+    for m in _SENTENCE.finditer(quoted[:50_000]):
+        yield m.group(0), True
+
+
+def promised(notes: Sequence[str], quoted: str, anchor: dt.date) -> Promise | None:
+    """The latest date the reader said they would answer or deliver by, if any."""
+    best: Promise | None = None
+    for sentence, theirs in _sentences(notes, quoted):
+        if (not theirs and _FIRST_PERSON.match(sentence)) or not _cue(sentence):
+            continue
+        for m in _DATE.finditer(sentence):
+            day = _resolve(m, anchor)
+            if day is not None and day >= anchor and (best is None or day > best.day):
+                best = Promise(" ".join(m.group(0).split()), day)
+    return best
+
+
+def hardship(notes: Sequence[str], quoted: str) -> str | None:
+    """Words in the notes or the thread saying the reader is going through a hard time."""
+    terms = lexicon.get("reader-hardship")
+    pattern = _hardship_pattern(terms)
+    for sentence, theirs in _sentences(notes, quoted):
+        if not theirs and _FIRST_PERSON.match(sentence):
+            continue
+        m = pattern.search(sentence)
+        if m:
+            return m.group(0)
+    return None
+
+
+_CACHE: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _hardship_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    if terms not in _CACHE:
+        _CACHE[terms] = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in sorted(
+            terms, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+    return _CACHE[terms]
