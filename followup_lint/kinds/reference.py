@@ -14,6 +14,7 @@ KEYS = ("min_coverage", "min_mentioned", "max_listed")
 LOCAL = False
 _CONTENT_POS = {"NOUN", "PROPN", "NUM", "ADJ", "X"}
 _NOUN_POS = {"NOUN", "PROPN", "NUM", "X"}
+_NOT_POINTS = {"PERSON", "DATE", "TIME", "ORDINAL"}
 # Words present in nearly every follow-up: they never make a point specific.
 GENERIC = frozenset([
     "thing", "things", "time", "way", "call", "meeting", "chat", "conversation", "discussion",
@@ -45,14 +46,30 @@ def _key_words(span: Span) -> frozenset[str]:
                                                          if t.pos_ in _CONTENT_POS]))
 
 
+STEM = 5  # letters two words must share to count as one root ("migration", "migrate")
+
+
+def stem(word: str) -> str:
+    """A crude root: the first STEM letters of a word long enough to have a suffix."""
+    return word[:STEM] if len(word) > STEM else word
+
+
 def is_mentioned(words: frozenset[str], vocabulary: set[str]) -> bool:
-    """A point counts as mentioned when half its key words (at least one) appear."""
-    return len(words & vocabulary) >= max(1, len(words) // 2)
+    """A point counts as mentioned when half its key words (at least one) appear, by lemma,
+    word or root ("the dashboard rebuild" mentions "rebuilding the Looker dashboards")."""
+    stems = {stem(v) for v in vocabulary}
+    found = sum(1 for w in words if w in vocabulary or stem(w) in stems)
+    return found >= max(1, len(words) // 2)
 
 
 def points(doc: Doc) -> list[tuple[str, frozenset[str]]]:
     """Specific points of one prior note: entities, noun chunks and numbers, longest first."""
-    spans = list(doc.ents) + list(doc.noun_chunks) + [doc[t.i : t.i + 1] for t in doc if t.like_num]
+    # Participants' names, dates and times are not what was discussed (LABELS.md): leave them
+    # out, and every token inside them.
+    skip = {t.i for e in doc.ents if e.label_ in _NOT_POINTS for t in e}
+    spans = [s for s in [*doc.ents, *doc.noun_chunks,
+                         *(doc[t.i : t.i + 1] for t in doc if t.like_num)]
+             if not any(t.i in skip for t in s)]
     chosen: list[Span] = []
     for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
         if not any(span.start < c.end and c.start < span.end for c in chosen):
