@@ -18,6 +18,13 @@ REGISTER: dict[str, str] = {
     "personal": "casual",
 }
 CONTEXTS: tuple[str, ...] = tuple(REGISTER)
+# The formality (0-100) that suits each situation: the limits of tone.register, shown beside
+# the score so that a reader knows what the number means (a test keeps the two the same).
+FORMALITY_SUITS: dict[str, tuple[float | None, float | None]] = {
+    "job-interview": (45, None), "client": (50, None), "sales": (40, None),
+    "meeting": (40, None), "networking": (40, None), "colleague": (None, 70),
+    "personal": (None, 70),
+}
 DEFAULT_CONTEXT = "meeting"
 
 # Vocabulary that tells the situation apart, matched on lower-cased words. Weighted: a

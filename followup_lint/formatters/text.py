@@ -37,7 +37,22 @@ def _summary_line(r: FileReport) -> str:
         if key in m and m[key] is not None:
             parts.append(f"{key} {m[key]}")
     name = f"#{r.template}" if r.template else ""
-    return f"{r.path}{name}: " + " · ".join(parts)
+    return f"{r.path}{name}: " + " · ".join(parts) + _legend(r)
+
+
+def _legend(r: FileReport) -> str:
+    """One line saying what the scores mean and what suits this situation."""
+    from ..contexts import FORMALITY_SUITS
+
+    m = r.metrics
+    if m.get("politeness") is None and m.get("formality") is None:
+        return ""
+    low, high = FORMALITY_SUITS.get(r.context or "", (None, None))
+    suits = (f"{low:g}+" if low is not None else f"up to {high:g}") if (
+        low is not None or high is not None) else "any"
+    return ("\n  = scores: politeness -1 (blunt) to 1 (courteous), 0 or more reads as polite; "
+            f"formality 0 (chatty) to 100 (stiff), {suits} suits {r.context}; "
+            "pressure = weight of pushy findings per 100 words, 0 is best")
 
 
 def _hidden(report: Report) -> str:
