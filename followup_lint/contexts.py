@@ -21,7 +21,7 @@ CONTEXTS: tuple[str, ...] = tuple(REGISTER)
 # The formality (0-100) that suits each situation: the limits of tone.register, shown beside
 # the score so that a reader knows what the number means (a test keeps the two the same).
 FORMALITY_SUITS: dict[str, tuple[float | None, float | None]] = {
-    "job-interview": (45, None), "client": (50, None), "sales": (40, None),
+    "job-interview": (45, None), "client": (45, None), "sales": (40, None),
     "meeting": (40, None), "networking": (40, None), "colleague": (None, 70),
     "personal": (None, 70),
 }

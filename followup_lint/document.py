@@ -19,6 +19,7 @@ KNOWN_KEYS = frozenset(
     {"context", "recipient", "sender", "prior", "last_contact", "date", "followup", "subject",
      "followup-lint", "template", "in_reply_to"}
 )
+_INLINE_CODE = re.compile(r"`[^`\n]{1,200}`")
 _FENCE = re.compile(r"^\s*(---|\.\.\.)\s*$")
 _GREETING = re.compile(
     r"^(hi|hello|hey|heya|hiya|yo|sup|howdy|dear|good (morning|afternoon|evening)|greetings|"
@@ -182,6 +183,9 @@ def _blank_markup(chars: list[str], text: str, lines: list[tuple[int, int]], fir
             _blank(chars, start, end)
         elif in_fence or line.lstrip().startswith(">") or _ATTRIBUTION.match(line):
             _blank(chars, start, end)
+        else:  # inline code: `{{ first_name }}` in an email about a template is not a field
+            for m in _INLINE_CODE.finditer(line):
+                _blank(chars, start + m.start(), start + m.end())
     for start, end in html_comments(text, lines[first][0] if first < len(lines) else len(text)):
         _blank(chars, start, end)
 

@@ -94,8 +94,33 @@ def compute(draft: Draft, doc: Doc) -> dict[str, Any]:
         "politeness": round(scores.politeness(letter), 2) if letter is not None else None,
         "formality": round(scores.formality(letter), 1) if letter is not None else None,
         **reader_time(draft),
+        "prior_points": len(draft.prior),
+        "topic_words": topic_words(draft, words),
         "longest_paragraph": longest_paragraph(draft),
     }
+
+
+# Nouns that say nothing about which conversation or topic an email is about.
+_VAGUE = frozenset({"moment", "chance", "something", "anything", "everything", "nothing", "lot",
+                    "bit", "way", "ways", "future", "touch", "thing", "things", "time", "week",
+                    "weeks", "month", "day", "days", "today", "tomorrow", "yesterday", "morning",
+                    "afternoon", "evening", "conversation", "chat", "call", "meeting", "talk",
+                    "discussion", "note", "email", "message", "update", "question", "questions",
+                    "idea", "ideas", "thought", "thoughts", "opportunity", "event", "regards",
+                    "best", "thanks", "hope", "interest", "note", "follow", "end", "side",
+                    "point", "points", "step", "steps", "work", "stuff", "people", "team",
+                    "part", "sort", "kind", "couple", "few", "reply", "response", "inbox"})
+
+
+def topic_words(draft: Draft, words: Sequence[Token]) -> int:
+    """Distinct nouns, names and numbers in the body that could say what the email is about
+    (not vague ones like "conversation" or "moment", not the participants' names)."""
+    names = {w.lower() for key in ("recipient", "sender") if isinstance(draft.meta.get(key), str)
+             for w in re.findall(r"\w+", draft.meta[key])}
+    return len({t.lemma_.lower() for t in words
+                if (t.pos_ in ("NOUN", "PROPN", "NUM") or t.like_num) and not t.is_stop
+                and t.lemma_.lower() not in _VAGUE and t.lower_ not in _VAGUE
+                and t.lower_ not in names})
 
 
 def longest_paragraph(draft: Draft) -> int:

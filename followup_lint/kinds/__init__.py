@@ -11,6 +11,7 @@ from . import (
     dependency,
     field,
     metric,
+    notes,
     pattern,
     phrase,
     reference,
@@ -38,6 +39,7 @@ SUBMATCHERS: dict[str, tuple[ModuleType, str]] = {
     "dependency": (dependency, "patterns"),
     "regex": (regex, "pattern"),
     "field": (field, "field"),
+    "notes": (notes, "notes"),
 }
 
 __all__ = ["KINDS", "Compiled", "Hit", "LintInput", "compile_submatcher", "validate_submatcher"]

@@ -12,7 +12,8 @@ KEYS = ("measure", "limits", "at")
 LOCAL = False
 MEASURES = ("words", "sentences", "reading_grade", "questions", "exclamations", "specifics",
             "days_since_contact", "followup", "formality", "politeness", "avg_sentence_words",
-            "days_to_promised", "reader_hardship", "longest_paragraph")
+            "days_to_promised", "reader_hardship", "longest_paragraph",
+            "prior_points", "topic_words")
 
 
 def validate(params: Mapping[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -37,10 +38,12 @@ def validate(params: Mapping[str, Any]) -> None:
             raise ValueError(f"'{key}' must be a whole number")
 
 
-def _key_words(span: Span) -> frozenset[str]:
-    """Lower-cased lemmas that make a point specific: its nouns and numbers, else adjectives."""
+def _key_words(span: Span, names: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Lower-cased lemmas that make a point specific: its nouns and numbers, else adjectives.
+    Participants' names, dates and times are not what was discussed (LABELS.md)."""
     words = [t for t in span if not t.is_stop and len(t.text) > 1
-             and t.lemma_.lower() not in GENERIC]
+             and t.lemma_.lower() not in GENERIC and t.ent_type_ not in _NOT_POINTS
+             and t.lower_ not in names and not t.lower_.endswith(("'s", "’s"))]
     nouns = [t for t in words if t.pos_ in _NOUN_POS or t.like_num]
     return frozenset(t.lemma_.lower() for t in (nouns or [t for t in words
                                                          if t.pos_ in _CONTENT_POS]))
@@ -62,21 +65,17 @@ def is_mentioned(words: frozenset[str], vocabulary: set[str]) -> bool:
     return found >= max(1, len(words) // 2)
 
 
-def points(doc: Doc) -> list[tuple[str, frozenset[str]]]:
-    """Specific points of one prior note: entities, noun chunks and numbers, longest first."""
-    # Participants' names, dates and times are not what was discussed (LABELS.md): leave them
-    # out, and every token inside them.
-    skip = {t.i for e in doc.ents if e.label_ in _NOT_POINTS for t in e}
-    spans = [s for s in [*doc.ents, *doc.noun_chunks,
-                         *(doc[t.i : t.i + 1] for t in doc if t.like_num)]
-             if not any(t.i in skip for t in s)]
+def points(doc: Doc, names: frozenset[str] = frozenset()) -> list[tuple[str, frozenset[str]]]:
+    """Specific points of one prior note: entities, noun chunks and numbers, longest first.
+    `names`: lower-cased words of the participants' names, never a point."""
+    spans = [*doc.ents, *doc.noun_chunks, *(doc[t.i : t.i + 1] for t in doc if t.like_num)]
     chosen: list[Span] = []
     for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
         if not any(span.start < c.end and c.start < span.end for c in chosen):
             chosen.append(span)
     out = []
     for span in sorted(chosen, key=lambda s: s.start):
-        words = _key_words(span)
+        words = _key_words(span, names)
         if words:
             label = " ".join(t.text for t in span if t.pos_ not in {"DET", "PRON", "PART"}
                              and t.dep_ not in {"poss", "case"}).strip()
@@ -98,7 +97,10 @@ class Compiled:
 
     def hits(self, inp: LintInput) -> list[Hit]:
         """A hit listing the missing points when too few are mentioned."""
-        all_points = _dedupe([p for doc in inp.prior_docs for p in points(doc)])
+        names = frozenset(w.lower() for key in ("recipient", "sender")
+                          if isinstance(inp.draft.meta.get(key), str)
+                          for w in re.findall(r"[^\W\d_][\w'-]+", inp.draft.meta[key]))
+        all_points = _dedupe([p for doc in inp.prior_docs for p in points(doc, names)])
         if not all_points:
             return []
         vocabulary = self._vocabulary(inp)
