@@ -342,6 +342,15 @@ def parse_draft(
     masked = unmasked = "".join(head.chars)
     fields: tuple[str, ...] = ()
     is_template = prepared.is_template or template or bool(head.meta.get("template"))
+    if not is_template and "template" not in head.meta:
+        from .readers import placeholders
+
+        reason = placeholders.template_reason(masked)
+        if reason:
+            is_template = True
+            head.problems.append(("input.template", f"read as a template because {reason}: "
+                                  "merge fields are expected (set `template: false` in the "
+                                  "front matter to check it as a draft)", 1))
     if is_template:
         body = lines[first][0] if first < len(lines) else len(text)
         at = prepared.offsets.source_start(body) if prepared.offsets else body

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 PRESSURE_WEIGHT = {Severity.INFO: 1.0, Severity.WARNING: 2.0, Severity.ERROR: 3.0}
-_INPUT_SEVERITY = {"input.unknown-key": Severity.WARNING}
+_INPUT_SEVERITY = {"input.unknown-key": Severity.WARNING, "input.template": Severity.INFO}
 DEFAULT_DRAFT_TIMEOUT = 10.0  # seconds of checking rules per draft; 0 or None: no limit
 # Parsing takes about a millisecond a token and cannot be stopped once begun, so a draft
 # longer than this (about 15,000 words; a long email has 1,000) is reported, not parsed.

@@ -19,6 +19,7 @@ EVIDENCE: Mapping[str, str] = {
     "one-to-one": "the email is to one person, not a group (no 'Hi team', 'Hello all')",
     "prior": "notes of the earlier conversation are given (prior)",
     "new-thread": "the email starts a thread: no quoted reply, no In-Reply-To, no 'Re:' subject",
+    "to-send": "the file is a draft to be sent, not a template (merge fields are a template's job)",
 }
 
 _GROUP = re.compile(
@@ -47,4 +48,6 @@ def present(draft: Draft, context_inferred: bool) -> frozenset[str]:
     if not (draft.quoted.strip() or draft.meta.get("in_reply_to")
             or (isinstance(subject, str) and _REPLY.match(subject))):
         have.add("new-thread")
+    if not draft.is_template:
+        have.add("to-send")
     return frozenset(have)

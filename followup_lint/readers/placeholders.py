@@ -97,6 +97,33 @@ def find(text: str) -> list[Placeholder]:
     return out
 
 
+_SENDER_FIELDS = re.compile(r"^(your|my|sender|from|rep|agent)(first|last|full)?name$|^signature$")
+# A field that speaks of the reader in the third person ("[their company]") or a spelled-out
+# slot ("[SHORT_ONE_SENTENCE_SUMMARY]") is the template author's note to whoever fills it in.
+_AUTHOR_NOTE = re.compile(r"\[(?:their|his|her)\b[^\]\n]{1,60}\]|\[[A-Z]+(?:_[A-Z]+){2,}\]"
+                          r"|\{\{\s*[a-z]+(?:_[a-z]+){3,}\s*\}\}")
+TEMPLATE_FIELDS = 4  # distinct merge fields that make a file a template, not a draft with a slip
+
+
+def template_reason(text: str) -> str | None:
+    """Why a text reads as a template rather than a draft with an unfilled field, or None.
+
+    A draft meant to be sent can keep a field by mistake ("Hi [Name],"), but nobody forgets
+    their own name: a field for the sender's name ("[Your Name]") is written into templates
+    on purpose. So are four or more different fields.
+    """
+    fields = {p.field for p in find(text)}
+    sender = sorted(f for f in fields if _SENDER_FIELDS.match(f))
+    if sender:
+        return f"it has a field for the sender's name ({sender[0]})"
+    authored = _AUTHOR_NOTE.search(text)
+    if authored:
+        return f"it has a note from its author ({authored.group(0)})"
+    if len(fields) >= TEMPLATE_FIELDS:
+        return f"it has {len(fields)} different merge fields"
+    return None
+
+
 def _fill(length: int, heads: tuple[str, ...], tails: tuple[str, ...]) -> str:
     """Capitalised words joined by spaces, exactly `length` characters long."""
     if length <= len(heads):
