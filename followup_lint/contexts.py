@@ -81,13 +81,18 @@ def validate(name: str, source: str = "--context") -> str:
 
 def infer(text: str) -> str:
     """The most likely situation for a text, by weighted vocabulary; a default when unsure."""
+    return infer_sure(text)[0]
+
+
+def infer_sure(text: str) -> tuple[str, bool]:
+    """The most likely situation, and whether the vocabulary said so (False: the default)."""
     words = Counter(_WORD.findall(text.lower()))
     scores = {
         context: sum(weight * min(words[w], 3) for w, weight in vocab.items())
         for context, vocab in _VOCABULARY.items()
     }
     best = max(scores, key=lambda c: (scores[c], -CONTEXTS.index(c)))
-    return best if scores[best] >= 2 else DEFAULT_CONTEXT
+    return (best, True) if scores[best] >= 2 else (DEFAULT_CONTEXT, False)
 
 
 def register(context: str) -> str:

@@ -39,6 +39,17 @@ _SIGN_OFF = re.compile(
 )
 _ATTRIBUTION = re.compile(r"^\s*(On .{4,200} wrote:|-+ ?Original Message ?-+)\s*$", re.IGNORECASE)
 _CODE_FENCE = re.compile(r"^\s*(```|~~~)")
+# An earlier message pasted below the reply, Outlook style: "-----Original Message-----" or a
+# block of From:/Sent:/To:/Subject: headers. Everything from there down is the thread.
+_ORIGINAL = re.compile(r"^\s*-{2,}\s*(Original Message|Forwarded message)\s*-{2,}\s*$", re.IGNORECASE)
+_HEADER = re.compile(r"^\s*\*{0,2}(From|Sent|Date|To|Cc|Subject)\s*:\*{0,2}\s*\S", re.IGNORECASE)
+# Legal boilerplate under a message is part of the signature, not the body.
+_DISCLAIMER = re.compile(
+    r"^\s*(?:\W{0,3}(?:disclaimer|confidentiality(?: notice| message| note| statement)?|"
+    r"confidential)\b|this (?:e-?mail(?: message)?|message|"
+    r"communication)(?: and any (?:attachments?|files?)(?: to it)?)? (?:is|are|may (?:be|contain)|"
+    r"contains?) (?:confidential|intended|privileged)|if you are not the intended recipient|"
+    r"the information (?:contained )?in this (?:e-?mail|message))", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -190,12 +201,33 @@ def _blank_markup(chars: list[str], text: str, lines: list[tuple[int, int]], fir
         _blank(chars, start, end)
 
 
+def thread_tail(text: str, lines: list[tuple[int, int]], first: int) -> int | None:
+    """Index of the line where a pasted earlier message starts (Outlook style), or None."""
+    for k in range(first, len(lines)):
+        line = text[lines[k][0] : lines[k][1]]
+        if _ORIGINAL.match(line):
+            return k
+        if _HEADER.match(line) and line.lstrip().lower().startswith(("from", "**from")):
+            following = [text[s:e] for s, e in lines[k + 1 : k + 4]]
+            if sum(1 for f in following if _HEADER.match(f)) >= 2:
+                return k
+    return None
+
+
 def _sections(masked: str, lines: list[tuple[int, int]], first: int) -> list[Section]:
     """Greeting, body and signature over the unblanked lines from `first` on."""
     content = [(s, e) for s, e in lines[first:] if masked[s:e].strip()]
     if not content:
         return []
     out: list[Section] = []
+    for k, (start, end) in enumerate(content[1:], 1):
+        if _DISCLAIMER.match(masked[start:end]):
+            tail = content[k:]
+            content = content[:k]
+            signature_end = tail[-1][1]
+            break
+    else:
+        signature_end = None
     body_start, body_end = content[0][0], content[-1][1]
     head = masked[content[0][0] : content[0][1]].strip()
     if _GREETING.match(head) and len(content) > 1:
@@ -207,8 +239,11 @@ def _sections(masked: str, lines: list[tuple[int, int]], first: int) -> list[Sec
             break
         if _SIGN_OFF.match(masked[start:end].strip()) and k > 0:
             body_end = content[k - 1][1]
-            out.append(Section("signature", start, content[-1][1]))
+            out.append(Section("signature", start, signature_end or content[-1][1]))
             break
+    else:
+        if signature_end is not None:  # a disclaimer with no sign-off above it
+            out.append(Section("signature", content[-1][1] + 1, signature_end))
     if body_end > body_start:
         out.append(Section("body", body_start, body_end))
     return out
@@ -336,9 +371,14 @@ def parse_draft(
     text = prepared.text
     lines, first = head.lines, head.first
     _blank_markup(head.chars, text, lines, first)
+    tail = thread_tail(text, lines, first)
+    pasted = ""
+    if tail is not None:
+        pasted = text[lines[tail][0] :]
+        _blank(head.chars, lines[tail][0], len(text))
     quoted = "\n".join(([prepared.quoted] if prepared.quoted else []) + [
         text[s:e].lstrip().lstrip(">").strip() for s, e in lines[first:]
-        if text[s:e].lstrip().startswith(">")])
+        if text[s:e].lstrip().startswith(">")] + ([pasted] if pasted else []))
     masked = unmasked = "".join(head.chars)
     fields: tuple[str, ...] = ()
     is_template = prepared.is_template or template or bool(head.meta.get("template"))

@@ -133,7 +133,7 @@ class Linter:
         if not self.nlp.has_pipe("ner"):
             metrics["specifics"] = None  # entities were not looked for: no rule reads them
         findings = [_problem(draft, p) for p in draft.problems]
-        known = evidence.present(draft, inferred)
+        known = evidence.present(draft, inferred, inferred and not _known(draft, override))
         stopped: list[Finding] = []
         for k, item in enumerate(compiled):
             if self._draft_timeout and time.monotonic() - started > self._draft_timeout:
@@ -202,6 +202,12 @@ def _situation(draft: Draft, override: str | None) -> tuple[str, bool]:
     return contexts.infer(text), True
 
 
+def _known(draft: Draft, override: str | None) -> bool:
+    """Whether the situation is known: declared, or inferred from its vocabulary."""
+    return bool(override or draft.context) or contexts.infer_sure(
+        " ".join([draft.text, *draft.prior]))[1]
+
+
 def _problem(draft: Draft, problem: tuple[str, str, int]) -> Finding:
     rule, message, line = problem
     span = draft.line_span(line)
@@ -257,7 +263,7 @@ def _run(
         return [Finding("input.timeout", "input", Severity.ERROR,
                         f"rule {rule.id} ran past its time limit on this draft", draft.path, span,
                         draft.source[span.start : span.end])]
-    severity = rule.severity if set(rule.evidence) <= known else Severity.INFO
+    severity = rule.severity if evidence.holds(rule.evidence, known) else Severity.INFO
     return [_finding(rule, draft, hit, severity) for hit in _dedupe(hits)]
 
 

@@ -1,7 +1,7 @@
 """What is known about a draft beyond its words, for rules whose advice is only sometimes right.
 
 A rule lists the `evidence` that makes its advice right (a situation the writer declared, a
-named one-to-one recipient, a prior, a new thread). When the draft lacks any of it, the
+named one-to-one recipient, a prior, a new thread; "a|b" when either will do). When the draft lacks any of it, the
 finding is still shown, but as an `info` suggestion: a real email greeting a team, replying
 in a thread or of a kind the linter had to guess is not what such a rule was written for.
 """
@@ -15,6 +15,7 @@ from .model import Draft
 
 EVIDENCE: Mapping[str, str] = {
     "declared-context": "the situation was given (front matter, config or --context), not inferred",
+    "known-context": "the situation was given or its vocabulary says it (not the default guess)",
     "recipient": "the front matter names the recipient",
     "one-to-one": "the email is to one person, not a group (no 'Hi team', 'Hello all')",
     "prior": "notes of the earlier conversation are given (prior)",
@@ -30,11 +31,19 @@ _GROUP = re.compile(
 _REPLY = re.compile(r"^\s*(re|fwd?|aw|sv|vs|antw|r)\s*(\[\d+\])?\s*:", re.IGNORECASE)
 
 
-def present(draft: Draft, context_inferred: bool) -> frozenset[str]:
-    """The evidence this draft carries."""
+def holds(needs: tuple[str, ...], have: frozenset[str]) -> bool:
+    """Whether every need is met; "a|b" is met by either."""
+    return all(any(a in have for a in need.split("|")) for need in needs)
+
+
+def present(draft: Draft, context_inferred: bool, context_guessed: bool = False) -> frozenset[str]:
+    """The evidence this draft carries. `context_guessed`: nothing in the text said the
+    situation, so the default one was taken."""
     have = set()
     if not context_inferred:
         have.add("declared-context")
+    if not context_guessed:
+        have.add("known-context")
     recipient = draft.meta.get("recipient")
     if isinstance(recipient, str) and recipient.strip():
         have.add("recipient")

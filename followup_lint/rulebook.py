@@ -169,8 +169,10 @@ def parse_rule(data: Any, path: Path, category: str) -> Rule:
     from .evidence import EVIDENCE
 
     needs = data.get("evidence", [])
-    if not isinstance(needs, list) or any(e not in EVIDENCE for e in needs):
-        raise _fail(path, name, f"'evidence' must be a list drawn from {', '.join(EVIDENCE)}")
+    if not isinstance(needs, list) or any(
+            not isinstance(e, str) or any(a not in EVIDENCE for a in e.split("|")) for e in needs):
+        raise _fail(path, name, f"'evidence' must be a list drawn from {', '.join(EVIDENCE)} "
+                    "(a|b: either will do)")
     suggest = data.get("suggest")
     if suggest is not None and not isinstance(suggest, str):
         raise _fail(path, name, "'suggest' must be a string")

@@ -1,4 +1,13 @@
-"""Quality floors on the labelled corpus, so they cannot silently regress."""
+"""Quality floors on the labelled sets, so they cannot silently regress.
+
+- tests/corpus: the project's own drafts (written with the first rules; their labels count
+  some advice LABELS.md no longer calls a mistake, such as a short email or one with no next
+  step, so only precision is held at 0.90; recall floors sit just under today's figures).
+- benchmarks/blind2-dev: drafts written by the labelling guide by a writer who never saw the
+  rules; tuned on (its twin blind2-test is not, and is not tested here).
+- benchmarks/real/dev: real emails and public templates written outside the project; tuned on
+  (its test third is measured once, by benchmarks/quality.py, never in a test).
+"""
 
 from __future__ import annotations
 
@@ -7,18 +16,26 @@ from conftest import ROOT
 
 from followup_lint.evaluate import evaluate
 
+CATEGORIES = ["generic", "reference", "pushy", "tone", "timing", "structure"]
+CORPUS_RECALL = {"generic": 0.75, "reference": 0.30, "pushy": 0.85, "tone": 0.95,
+                 "timing": 0.90, "structure": 0.15}
+
 
 @pytest.fixture(scope="module")
 def evaluation(linter):
     return evaluate(str(ROOT / "tests" / "corpus"), linter)
 
 
-@pytest.mark.parametrize("category", ["generic", "reference", "pushy", "tone", "timing",
-                                      "structure"])
-def test_precision_and_recall_floors(evaluation, category):
+@pytest.fixture(scope="module")
+def blind_dev(linter):
+    return evaluate(str(ROOT / "benchmarks" / "blind2-dev"), linter)
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_corpus_precision_and_recall_floors(evaluation, category):
     score = evaluation.scores[category]
     assert score.precision >= 0.90, (category, score, evaluation.errors)
-    assert score.recall >= 0.80, (category, score, evaluation.errors)
+    assert score.recall >= CORPUS_RECALL[category], (category, score, evaluation.errors)
 
 
 def test_few_clean_drafts_flagged(evaluation):
@@ -29,3 +46,16 @@ def test_few_clean_drafts_flagged(evaluation):
 def test_corpus_size_and_coverage(evaluation):
     totals = {c: s.tp + s.fn for c, s in evaluation.scores.items()}
     assert all(n >= 15 for n in totals.values()), totals
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_blind_dev_floors(blind_dev, category):
+    score = blind_dev.scores[category]
+    assert score.tp + score.fn >= 9, (category, score)  # each category is really measured
+    assert score.precision >= 0.90, (category, score, blind_dev.errors)
+    assert score.recall >= 0.80, (category, score, blind_dev.errors)
+
+
+def test_blind_dev_clean_drafts(blind_dev):
+    assert blind_dev.clean_total >= 20
+    assert blind_dev.clean_flag_rate <= 0.10, [e for e in blind_dev.errors if e["kind"] == "FP"]
