@@ -32,7 +32,7 @@ def test_clean_exit_0(tmp_path):
 
 def test_fail_on_error_ignores_warnings(tmp_path):
     draft = tmp_path / "bad.md"
-    draft.write_text("Hi Dana,\n\nJust checking in on the Acme pilot from Tuesday's call.\n",
+    draft.write_text("Hi Dana,\n\nJust checking in on the pilot from the call.\n",
                      encoding="utf-8")
     assert run_cli("check", str(draft), "--fail-on", "error").returncode == 0
 

@@ -14,7 +14,7 @@ from followup_lint.gitdiff import changed_lines
 
 HEAD = "---\ncontext: sales\n---\nHi Dana,\n\n"
 ULTIMATUM = "I need an answer by Friday.\n"
-OPENER = "Just checking in on the Elk Grove pilot.\n"
+OPENER = "Just checking in on the pilot again.\n"
 CLEAN = "The pilot pricing you asked about is attached.\n"
 TAIL = "\nBest,\nSam\n"
 SELECT = ["--select", "pushy.ultimatum,generic.stock-opener"]
@@ -135,7 +135,7 @@ def test_baseline_round_trip_moves_and_new_findings(tmp_path, monkeypatch):
     assert "2 in the baseline" in text.stdout
 
     # A second identical ultimatum and an edited opener are new.
-    draft.write_text(HEAD + "Just checking in on the Elk Grove quote.\n" + ULTIMATUM + ULTIMATUM
+    draft.write_text(HEAD + "Just checking in on the quote again.\n" + ULTIMATUM + ULTIMATUM
                      + TAIL, encoding="utf-8")
     new = check(str(draft), "--baseline", str(base))
     assert new.exit_code == 1

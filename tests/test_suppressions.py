@@ -10,7 +10,7 @@ from followup_lint.cli import main
 from followup_lint.engine import Linter
 
 HEAD = "---\ncontext: sales\n---\nHi Dana,\n\n"
-OPENER = "Just checking in on the pilot pricing from Tuesday's call.\n"
+OPENER = "Just checking in on the pricing again.\n"
 ULTIMATUM = "I need an answer by Friday.\n"
 BANG = "The Elk Grove slot is open!!\n"
 TAIL = "\nBest,\nSam\n"
@@ -69,7 +69,7 @@ def test_enable_one_name_keeps_the_others_disabled(linter):
 def test_disable_next_line(linter):
     text = (HEAD + "<!-- followup-lint disable-next-line generic.stock-opener -- as agreed -->\n"
             + OPENER
-            + "Just checking in about the Elk Grove install too.\n" + ULTIMATUM + TAIL)
+            + "Just checking in about the install too.\n" + ULTIMATUM + TAIL)
     _, report = lint(linter, text)
     openers = [f.span.line for f in report.findings if f.rule == "generic.stock-opener"]
     assert openers == [8]  # line 7 is suppressed, line 8 is not

@@ -164,7 +164,7 @@ def test_cli_templates_and_require_field_flags(tmp_path):
 def test_text_output_names_the_template(tmp_path):
     path = tmp_path / "t.yaml"
     path.write_text("- name: nudge\n  subject: Checking in\n  body: |\n"
-                    "    Hi {{first_name}},\n\n    Just checking in on the Okta pilot.\n")
+                    "    Hi {{first_name}},\n\n    Just checking in on the pilot.\n")
     result = run_cli("check", str(path), "--context", "sales")
     header = [line for line in result.stdout.splitlines() if "[generic.stock-subject]" in line]
     assert header and header[0].startswith(f"{path}:2:12: ")

@@ -16,6 +16,7 @@ LOCAL = False
 _CONTENT_POS = {"NOUN", "PROPN", "NUM", "ADJ", "X"}
 _NOUN_POS = {"NOUN", "PROPN", "NUM", "X"}
 _NOT_POINTS = {"PERSON", "DATE", "TIME", "ORDINAL"}
+_REPLY = re.compile(r"\s*(re|fwd?|aw|sv)\s*:", re.IGNORECASE)
 # Words present in nearly every follow-up: they never make a point specific.
 GENERIC = frozenset([
     "thing", "things", "time", "way", "call", "meeting", "chat", "conversation", "discussion",
@@ -24,6 +25,9 @@ GENERIC = frozenset([
     "great", "new", "interview", "role", "position", "company", "job", "work", "opportunity",
     "everyone", "anything", "something", "part", "kind", "sort", "number", "few", "many",
     "other", "same", "last", "first", "second", "thanks", "thank",
+    # the meeting's own framing is not a discussion point (LABELS.md)
+    "demo", "presentation", "session", "workshop", "visit", "tour", "onsite", "screen",
+    "webinar", "kickoff", "event", "conference", "coffee", "lunch", "dinner", "catch",
 ])
 
 
@@ -92,7 +96,12 @@ class Compiled:
         self.max_listed = int(params.get("max_listed", 4))
 
     def _vocabulary(self, inp: LintInput) -> set[str]:
-        return {w for t in inp.doc if in_ranges(t.idx, inp.ranges)
+        ranges = inp.ranges
+        subject = inp.draft.section("subject")
+        if subject and _REPLY.match(inp.draft.text[subject.start : subject.end]):
+            # "Re: Pilot questions" repeats the thread's subject; it mentions nothing
+            ranges = [r for r in ranges if r != (subject.start, subject.end)]
+        return {w for t in inp.doc if in_ranges(t.idx, ranges)
                 for w in (t.lemma_.lower(), t.lower_)}
 
     def hits(self, inp: LintInput) -> list[Hit]:
