@@ -79,22 +79,16 @@ def _too_large(path: str, size: str, max_bytes: int) -> Source:
 def _read_regular(path: str, max_bytes: int) -> bytes | Source:
     """The bytes of a regular file, or a Source with the error. Anything else (a FIFO, a
     socket, a device) is never read: reading a FIFO that nobody writes blocks forever."""
+    from .safeio import NotRead, read_bytes
+
     try:
-        mode = os.stat(path).st_mode
-        if not stat.S_ISREG(mode):
-            return Source(path, None, _not_a_file(path, mode))
-        # Opened without blocking and checked again, in case it was swapped for a FIFO
-        # in between; for a regular file O_NONBLOCK changes nothing.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(fd, "rb") as handle:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                return Source(path, None, _not_a_file(path, info.st_mode))
-            if info.st_size > max_bytes:
-                return _too_large(path, f"file is {info.st_size} bytes,", max_bytes)
-            return handle.read(max_bytes + 1)
-    except OSError as exc:
-        return Source(path, None, f"cannot read: {exc.strerror or exc}")
+        return read_bytes(path, max_bytes)
+    except NotRead as exc:
+        if exc.too_large:
+            return _too_large(path, exc.reason.split(" over the")[0], max_bytes)
+        if exc.mode is not None:
+            return Source(path, None, _not_a_file(path, exc.mode))
+        return Source(path, None, exc.reason)
 
 
 def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
