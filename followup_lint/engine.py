@@ -298,8 +298,11 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
 
 
 def _finding(rule: Rule, draft: Draft, hit: Hit) -> Finding:
-    span = draft.span(hit.start, hit.end)
-    text = draft.matched(hit.start, max(hit.start, hit.end))
+    end = hit.end
+    while end > hit.start and draft.matched(end - 1, end) == "\r":
+        end -= 1  # a CRLF line's \r (a space in the lint text) is not part of what matched
+    span = draft.span(hit.start, end)
+    text = draft.matched(hit.start, max(hit.start, end))
     match = re.sub(r"\s+", " ", text).strip()
     message = rule.message.format_map(_Fields(match=match, **hit.vars))
     suggestion = rule.suggest.format_map(_Fields(match=match, **hit.vars)) if rule.suggest else None

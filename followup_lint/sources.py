@@ -117,9 +117,28 @@ def real_path(path: str) -> Path:
         return Path(os.path.abspath(path))
 
 
+def _inside(path: str, top: Path) -> bool:
+    """Whether a path, its links resolved, is `top` or below it."""
+    real = real_path(path)
+    return real == top or top in real.parents
+
+
+def _outside_link(path: str, top: Path) -> bool:
+    """A symbolic link (to a file or folder) that leads out of the folder being walked: not
+    followed, so a link to /etc/passwd in a shared tree is never read or shown. Said on
+    stderr, once; name the target on the command line to lint it."""
+    if not os.path.islink(path) or _inside(path, top):
+        return False
+    print(f"followup-lint: warning: {path}: a symbolic link out of {top}; not followed",
+          file=sys.stderr)
+    return True
+
+
 def _walk(root: Path, suffixes: frozenset[str]) -> Iterator[Path]:
-    """Draft files below a directory, sorted, skipping tool and VCS folders and link loops."""
+    """Draft files below a directory, sorted, skipping tool and VCS folders, link loops and
+    links that lead out of it."""
     seen: set[tuple[int, int]] = set()
+    top = real_path(str(root))
     errors: list[OSError] = []  # folders that could not be listed: yielded, to be reported
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=errors.append):
         yield from _failed(errors)
@@ -133,11 +152,12 @@ def _walk(root: Path, suffixes: frozenset[str]) -> Iterator[Path]:
             dirnames[:] = []
             continue
         seen.add(key)
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith(".")
+                             and not _outside_link(os.path.join(dirpath, d), top))
         for name in sorted(filenames):
             suffix = Path(name).suffix.lower()
-            if suffix in suffixes and (suffix not in COLLECTION_SUFFIXES
-                                       or is_collection(Path(dirpath) / name)):
+            if suffix in suffixes and not _outside_link(os.path.join(dirpath, name), top) and (
+                    suffix not in COLLECTION_SUFFIXES or is_collection(Path(dirpath) / name)):
                 yield Path(dirpath) / name
     yield from _failed(errors)
 
