@@ -57,14 +57,25 @@ def write(target: str | Path, report: Report) -> int:
     return sum(counts.values())
 
 
+MAX_BYTES = 256 * 1024 * 1024
+MAX_COUNT = 1_000_000  # findings of one kind in one file, far more than any report has
+
+
 def load(source: str | Path) -> Counter[Key]:
     """The entries of a baseline file; InputError naming the file when it is not one."""
+    from .safeio import NotRead, read_bytes
+
     try:
-        data = json.loads(Path(source).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{source}: cannot read baseline ({exc.strerror or exc})") from None
+        raw = read_bytes(source, MAX_BYTES)
+    except NotRead as exc:
+        raise InputError(f"{source}: cannot read baseline ({exc.reason})") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{source}: not a followup-lint baseline ({exc})") from None
+    except (ValueError, RecursionError) as exc:  # 5,000-digit numbers, nesting too deep
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise InputError(f"{source}: not a followup-lint baseline ({reason})") from None
     if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(
             data.get("findings"), list):
         raise InputError(f"{source}: not a followup-lint baseline (version {VERSION})")
@@ -72,11 +83,26 @@ def load(source: str | Path) -> Counter[Key]:
     for entry in data["findings"]:
         try:
             key = (entry["path"], entry["rule"], entry["text"], entry["fingerprint"])
-            counts[tuple(str(k) for k in key)] += int(entry.get("count", 1))  # type: ignore[index]
-        except (TypeError, KeyError, ValueError):
-            raise InputError(f"{source}: baseline entry {entry!r} needs path, rule, text, "
-                             "fingerprint") from None
+            if not all(isinstance(k, str) for k in key):
+                raise TypeError
+            count = entry.get("count", 1)
+            if isinstance(count, bool) or not isinstance(count, int) or not (
+                    0 <= count <= MAX_COUNT):
+                raise ValueError
+            counts[key] += count  # type: ignore[index]
+        except (TypeError, KeyError, ValueError, AttributeError):
+            raise InputError(f"{source}: baseline entry {_short(entry)} needs path, rule, text, "
+                             f"fingerprint (strings) and a count from 0 to {MAX_COUNT}") from None
     return counts
+
+
+def _short(entry: object) -> str:
+    """An entry as shown in an error: at most 200 characters."""
+    try:
+        text = repr(entry)
+    except (RecursionError, ValueError):
+        text = f"<a {type(entry).__name__}>"
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def apply(report: Report, source: str | Path) -> Report:

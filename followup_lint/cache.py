@@ -44,6 +44,9 @@ _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This folder is a cache made by followup-lint; see https://bford.info/cachedir/\n")
 
 
+_WARNED: set[str] = set()  # cache folders already warned about in this process
+
+
 class Uncacheable(TypeError):
     """A value that has no stable plain form, so it cannot be part of a key or an entry."""
 
@@ -243,8 +246,14 @@ def _depends_on_today(draft: Draft) -> bool:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so that readers see the old content or the new, never a part of it."""
+    """Write a file so that readers see the old content or the new, never a part of it.
+    OSError, and nothing written, when something other than a regular file (a symlink, a
+    FIFO, a device, a folder) is at the path: it is never replaced."""
+    from .safeio import replaceable
+
     path.parent.mkdir(parents=True, exist_ok=True)
+    if (why := replaceable(path)) is not None:
+        raise OSError(f"{path}: {why}")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -278,6 +287,15 @@ class ResultCache:
         """A cache for this run, or None when there is no folder or no stable key."""
         if directory is None:
             return None
+        if os.path.lexists(directory) and not os.path.isdir(directory):
+            import sys
+
+            if os.fsdecode(directory) in _WARNED:
+                return None
+            _WARNED.add(os.fsdecode(directory))
+            print(f"followup-lint: warning: {os.fsdecode(directory)}: not a folder; linting "
+                  "without a cache", file=sys.stderr)
+            return None
         try:
             return cls(directory, linter, **options)
         except Uncacheable:
@@ -305,10 +323,12 @@ class ResultCache:
         return reports
 
     def _load(self, key: str, path: str, text: str) -> tuple[FileReport, ...] | None:
+        from .safeio import NotRead, read_bytes
+
         try:
-            with open(self._entry_path(key), "rb") as handle:
-                raw = handle.read(MAX_ENTRY_BYTES + 1)
-            if len(raw) > MAX_ENTRY_BYTES:
+            try:
+                raw = read_bytes(self._entry_path(key), MAX_ENTRY_BYTES)  # a FIFO: a miss
+            except NotRead:
                 return None
             entry = json.loads(raw)
             _expect(isinstance(entry, dict) and entry.get("format") == FORMAT

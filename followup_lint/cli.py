@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -47,15 +48,29 @@ def handles_input_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+MAX_PRIOR_BYTES = 1024 * 1024  # a page of notes is a few KB
+MAX_PRIOR_POINTS = 1000
+
+
 def _read_prior(path: str | None) -> list[str]:
     """Prior notes from a file: one point per non-empty line (list bullets removed)."""
     if not path:
         return []
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"--prior {path}: cannot read ({exc})") from None
-    return [line.strip().lstrip("-*•").strip() for line in text.splitlines() if line.strip()]
+    from .safeio import read_text
+
+    text = read_text(path, MAX_PRIOR_BYTES, f"--prior {path}")
+    points = [line.strip().lstrip("-*•").strip() for line in text.splitlines() if line.strip()]
+    if len(points) > MAX_PRIOR_POINTS:
+        raise InputError(f"--prior {path}: {len(points)} notes, over the limit of "
+                         f"{MAX_PRIOR_POINTS} (one point per line)")
+    return points
+
+
+def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """Refuse nan and infinity where a number of seconds is expected."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of seconds")
+    return value
 
 
 def _load(rules_dirs: Sequence[str], select: Sequence[str], ignore: Sequence[str]) -> tuple:
@@ -98,7 +113,8 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "junit"]),
               default="text", show_default=True)
 @click.option("--output", "-o", "output", type=click.Path(dir_okay=False),
-              help="Write the report to this file instead of stdout.")
+              help="Write the report to this file instead of stdout ('-': stdout). Only a new "
+              "file or a regular file is replaced: a symlink, device or FIFO is refused.")
 @click.option("--select", multiple=True, help="Only these rule ids or categories.")
 @click.option("--ignore", multiple=True, help="Skip these rule ids or categories.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
@@ -123,12 +139,14 @@ def main() -> None:
               help="Processes to lint in  [default: the idle CPUs when there are enough "
               "drafts, else 1]")
 @click.option("--cache-dir", default=".followup_lint_cache", show_default=True,
-              type=click.Path(file_okay=False), help="Keep results here between runs.")
+              help="Keep results here between runs (when it is not a folder: a warning, and "
+              "no cache).")
 @click.option("--no-cache", is_flag=True, help="Lint everything again; read and write no cache.")
 @click.option("--max-bytes", metavar="SIZE",
               help="Larger files are reported (input.too-large), not read, e.g. 5000000 or 5M  "
               "[default: config, else 5M]")
-@click.option("--draft-timeout", type=click.FloatRange(min=0), metavar="SECONDS",
+@click.option("--draft-timeout", type=click.FloatRange(min=0, max=1e9), metavar="SECONDS",
+              callback=_finite,
               help="Stop checking a draft after this long (input.timeout); 0: no limit  "
               "[default: config, else 10]")
 @click.option("--color/--no-color", default=None, help="Colour (default: on a terminal).")
@@ -169,10 +187,11 @@ def check(paths: tuple[str, ...], context: str | None, prior_file: str | None,
     if outcome.written is not None:
         click.echo(f"followup-lint: wrote {outcome.written} finding"
                    f"{'s' if outcome.written != 1 else ''} to {write_baseline}", err=True)
-    use_color = (sys.stdout.isatty() if color is None else color) and not output
+    use_color = (sys.stdout.isatty() if color is None else color) and output in (None, "-")
     text = render(fmt, report, color=use_color and fmt == "text", rules=outcome.rules,
                   information_uri=_homepage())
-    if output:
+    text = printable(text)
+    if output and output != "-":
         from .output import write_atomic
 
         write_atomic(output, text)
@@ -194,17 +213,35 @@ def _hand_to_server(reads_stdin: bool) -> None:
             sys.exit(code)
 
 
-def _refuse_to_overwrite(paths: Sequence[str], *targets: str | None) -> None:
-    """InputError when --output or --write-baseline names a file that is being linted."""
-    chosen = [t for t in targets if t]
+def _refuse_to_overwrite(paths: Sequence[str], output: str | None,
+                         write_baseline: str | None) -> None:
+    """InputError when --output or --write-baseline names a file that is being linted, or
+    something that is not a regular file (a symlink, device, FIFO, folder): never replaced."""
+    from .safeio import check_replaceable
+
+    if write_baseline == "-":
+        raise InputError("--write-baseline needs a file name ('-' is not one)")
+    chosen = [t for t in (output, write_baseline) if t and t != "-"]
     if not chosen:
         return
+    for target in chosen:
+        check_replaceable(target)
     from .sources import expand_paths, real_path
 
     linted = {real_path(p) for p in expand_paths(paths) if p != "-"}
     for target in chosen:
         if real_path(target) in linted:
             raise InputError(f"{target}: is one of the files being linted; not writing over it")
+
+
+def printable(text: str) -> str:
+    """Text that encodes as UTF-8: a lone surrogate (from an undecodable file name or byte)
+    becomes its escape, \\udcff, so a JSON string stays valid and nothing fails to print."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def _flags(rules_dirs: Sequence[str], select: Sequence[str], ignore: Sequence[str],
@@ -334,7 +371,8 @@ def server_group() -> None:
 
 
 _idle_timeout = click.option(
-    "--idle-timeout", type=click.FloatRange(min=0), default=SERVER_IDLE_TIMEOUT,
+    "--idle-timeout", type=click.FloatRange(min=0, max=1e9), default=SERVER_IDLE_TIMEOUT,
+    callback=_finite,
     show_default=True, metavar="SECONDS", help="Exit after this long without a request; 0: never.")
 
 

@@ -14,12 +14,12 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from . import contexts, safeyaml
+from . import contexts, globs, safeyaml
 from .engine import DEFAULT_DRAFT_TIMEOUT
 from .model import InputError, Severity
 from .sources import DEFAULT_MAX_BYTES, real_path
@@ -31,6 +31,7 @@ TOP_KEYS = ("rules", "select", "ignore", "severity", "context", "overrides", "te
             "exclude", "fail-on", "model", "max-bytes", "draft-timeout")
 _SIZE = re.compile(r"\s*(\d+)\s*(?:([kmg])(?:i?b)?|b)?\s*", re.IGNORECASE)
 _UNITS = {None: 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+MAX_SIZE = 1024**3  # --max-bytes: a draft is a few KB; parsing 1 GiB would take days
 OVERRIDE_KEYS = ("paths", "context", "select", "ignore", "severity", "templates")
 
 
@@ -122,11 +123,13 @@ def _severity_map(value: Any, where: str) -> dict[str, Severity]:
 
 def parse_size(value: Any, where: str) -> int:
     """A size in bytes: 5000000, "5M", "512 KiB", "2GB" (K, M, G are powers of 1024)."""
-    match = _SIZE.fullmatch(value) if isinstance(value, str) else None
+    match = _SIZE.fullmatch(value) if isinstance(value, str) and len(value) < 64 else None
     if match:
         value = int(match.group(1)) * _UNITS[(match.group(2) or "").lower() or None]
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InputError(f"{where} must be a size in bytes, like 5000000 or 5M")
+    if value > MAX_SIZE:
+        raise InputError(f"{where} must be at most 1G (1073741824 bytes)")
     return value
 
 
@@ -208,11 +211,13 @@ def parse_settings(data: Any, source: str) -> Settings:
     )
 
 
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read config ({exc})") from None
+    from .safeio import read_text
+
+    return read_text(path, MAX_CONFIG_BYTES, f"{path}: cannot read config")
 
 
 def _toml(path: Path) -> dict[str, Any]:
@@ -231,7 +236,7 @@ def _pyproject_table(path: Path) -> Any:
 def load_file(path: str | Path) -> Config:
     """Read one config file: YAML, pyproject.toml's [tool.followup-lint], or a TOML file."""
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise InputError(f"{path}: config file not found")
     if path.name == PYPROJECT:
         data = _pyproject_table(path)
@@ -280,37 +285,6 @@ def config_for(path: str, explicit: Config | None = None) -> Config | None:
 # --- applying ----------------------------------------------------------------------------
 
 
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """A gitignore-like glob: '**' crosses folders, a pattern without '/' matches at any depth,
-    and a pattern that names a folder matches everything under it."""
-    anchored = "/" in pattern.strip("/")
-    body, i = [], 0
-    text = pattern.strip("/")
-    while i < len(text):
-        if text.startswith("**/", i):
-            body.append("(?:.*/)?")
-            i += 3
-        elif text.startswith("**", i):
-            body.append(".*")
-            i += 2
-        elif text[i] == "*":
-            body.append("[^/]*")
-            i += 1
-        elif text[i] == "?":
-            body.append("[^/]")
-            i += 1
-        elif text[i] == "[" and "]" in text[i + 1 :]:
-            close = text.index("]", i + 1)
-            inner = text[i + 1 : close].replace("\\", "\\\\")
-            body.append("[" + ("^" + inner[1:] if inner.startswith("!") else inner) + "]")
-            i = close + 1
-        else:
-            body.append(re.escape(text[i]))
-            i += 1
-    prefix = "" if anchored or pattern.startswith("/") else "(?:.*/)?"
-    return re.compile(prefix + "".join(body) + "(?:/.*)?")
-
-
 def matches(path: str, patterns: Sequence[str], root: Path) -> bool:
     """Whether a file, relative to `root`, matches any of the globs."""
     if path == "-" or not patterns:
@@ -318,7 +292,7 @@ def matches(path: str, patterns: Sequence[str], root: Path) -> bool:
     relative = os.path.relpath(real_path(path), root).replace(os.sep, "/")
     if relative.startswith("../"):
         return False
-    return any(_glob_regex(p).fullmatch(relative) for p in patterns)
+    return any(globs.gitignore_match(relative, p) for p in patterns)
 
 
 def resolve(path: str, config: Config | None, flags: Settings) -> Effective:
@@ -340,7 +314,7 @@ def resolve(path: str, config: Config | None, flags: Settings) -> Effective:
         template = override.templates if override.templates is not None else template
     if flags.templates:  # --templates GLOB: from here, or matching the end of the path
         template = template or matches(path, flags.templates, Path.cwd()) or any(
-            PurePath(path).match(g) for g in flags.templates)
+            globs.match_from_right(path, g) for g in flags.templates)
     excluded = Path(path).name in YAML_NAMES or matches(path, base.exclude or (), root)
     return Effective(
         config=config.path if config else None,

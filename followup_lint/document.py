@@ -158,29 +158,46 @@ def _as_points(value: Any) -> tuple[str, ...]:
     return (str(value),)
 
 
+def _shown(value: Any) -> str:
+    """A value as an error message shows it: its repr, at most 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def check_meta(meta: dict[str, Any], key_lines: Mapping[str, int], path: str) -> list:
-    """Warnings for unknown keys and wrong types; InputError for an unknown context."""
+    """Problems (rule, message, line) for unknown keys and wrong values; a wrong value is
+    dropped from `meta`. An unknown or empty context is a problem of this draft only."""
     problems = []
     for key in meta:
         if key not in KNOWN_KEYS:
             known = ", ".join(sorted(KNOWN_KEYS - {"followup-lint"}))
-            problems.append(("input.unknown-key", f"unknown front matter key {key!r} "
-                             f"(known: {known})", key_lines.get(key, 2)))
+            problems.append(("input.unknown-key", f"unknown front matter key {_shown(key)} "
+                             f"(known: {known})", key_lines.get(str(key), 2)))
     for key in ("last_contact", "date"):
         if key in meta and not isinstance(meta[key], dt.date):
             try:
-                meta[key] = dt.date.fromisoformat(str(meta[key]).strip())
+                meta[key] = dt.date.fromisoformat(str(meta[key]).strip()[:64])
             except ValueError:
                 problems.append(("input.front-matter", f"{key} must be a date like 2026-03-02, "
-                                 f"not {meta[key]!r}", key_lines.get(key, 2)))
+                                 f"not {_shown(meta[key])}", key_lines.get(key, 2)))
                 meta.pop(key)
-    if "followup" in meta and (not isinstance(meta["followup"], int) or meta["followup"] < 0):
+    followup = meta.get("followup")
+    if "followup" in meta and (isinstance(followup, bool) or not isinstance(followup, int)
+                               or followup < 0):
         problems.append(("input.front-matter", "followup must be a whole number (1 = first "
-                         f"follow-up), not {meta['followup']!r}", key_lines.get("followup", 2)))
+                         f"follow-up), not {_shown(followup)}", key_lines.get("followup", 2)))
         meta.pop("followup")
     if "context" in meta:
-        line = key_lines.get("context", 2)
-        contexts.validate(str(meta["context"]), f"{path}:{line}: context")
+        value, line = meta["context"], key_lines.get("context", 2)
+        valid = ", ".join(contexts.CONTEXTS)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            problems.append(("input.front-matter", f"context is empty: give one of {valid}, "
+                             "or leave the key out to have it inferred", line))
+            meta.pop("context")
+        elif not isinstance(value, str) or value not in contexts.REGISTER:
+            problems.append(("input.front-matter", f"unknown context {_shown(value)} (valid: "
+                             f"{valid}); inferred from the text instead", line))
+            meta.pop("context")
     return problems
 
 
@@ -356,7 +373,8 @@ def parse_draft(
     template: bool = False,
     require_fields: Sequence[str] = (),
 ) -> Draft:
-    """Split a source into a Draft. Raises InputError only for an unknown context name.
+    """Split a source into a Draft. Problems with the draft (an unknown context, a bad
+    date) are in Draft.problems, reported as input.* findings; nothing is raised.
 
     `prepared` is a reader's decoded text (see Prepared); without it the source is read as
     plain text with optional front matter. `template` marks a draft whose merge fields are

@@ -115,13 +115,30 @@ class Linter:
         compiled = self.compiled()
         notes = list(dict.fromkeys(p for d in drafts for p in d.prior))  # --prior repeats
         limit = self.max_tokens
-        prior = {note: doc for note, doc in zip(notes, nlpmod.parse(
-            self.nlp, notes, max_tokens=limit), strict=True) if not limit or len(doc) <= limit}
+        prior, unread = self._parse_prior(notes)
         docs = nlpmod.parse(self.nlp, (d.text for d in drafts), max_tokens=limit)
-        return [_too_long(d, len(doc), limit) if limit and len(doc) > limit else
-                self._lint_draft(d, doc, compiled, context, [prior[p] for p in d.prior
-                                                             if p in prior])
-                for d, doc in zip(drafts, docs, strict=True)]
+        reports = [_too_long(d, len(doc), limit) if limit and len(doc) > limit else
+                   self._lint_draft(d, doc, compiled, context, [prior[p] for p in d.prior
+                                                                if p in prior])
+                   for d, doc in zip(drafts, docs, strict=True)]
+        if unread:
+            reports = [_prior_cut(r, d, self._draft_timeout or 0, unread) if r.metrics and
+                       unread.intersection(d.prior) else r for r, d in zip(reports, drafts,
+                                                                            strict=True)]
+        return reports
+
+    def _parse_prior(self, notes: Sequence[str]) -> tuple[dict[str, Doc], set[str]]:
+        """The parsed prior notes (none over the token limit), and the notes left unparsed
+        when parsing them ran past the time limit per draft (--draft-timeout)."""
+        limit, started = self.max_tokens, time.monotonic()
+        parsed: dict[str, Doc] = {}
+        for k, (note, doc) in enumerate(zip(notes, nlpmod.parse(self.nlp, notes,
+                                                                 max_tokens=limit), strict=True)):
+            if not limit or len(doc) <= limit:
+                parsed[note] = doc
+            if self._draft_timeout and time.monotonic() - started > self._draft_timeout:
+                return parsed, set(notes[k + 1 :])
+        return parsed, set()
 
     def _lint_draft(
         self, draft: Draft, doc: Doc, compiled: list[_CompiledRule], override: str | None,
@@ -225,6 +242,18 @@ def _too_long(draft: Draft, tokens: int, limit: int) -> FileReport:
                       template=draft.template)
 
 
+def _prior_cut(report: FileReport, draft: Draft, limit: float, unread: set[str]) -> FileReport:
+    """The report with an input.timeout finding: some of its prior notes were not read."""
+    missed = len(unread.intersection(draft.prior))
+    span = draft.line_span(1)
+    finding = Finding("input.timeout", "input", Severity.ERROR, f"stopped reading the prior "
+                      f"notes after {limit:g} s, the time limit per draft (--draft-timeout): "
+                      f"{missed} of {len(draft.prior)} notes not used", draft.path, span,
+                      draft.source[span.start : span.end], template=draft.template)
+    findings = tuple(sorted((*report.findings, finding), key=Finding.sort_key))
+    return dataclasses.replace(report, findings=findings)
+
+
 def _timed_out(draft: Draft, limit: float, skipped: int) -> Finding:
     span = draft.line_span(1)
     return Finding("input.timeout", "input", Severity.ERROR,
@@ -310,8 +339,11 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
 
 
 def _finding(rule: Rule, draft: Draft, hit: Hit, severity: Severity | None = None) -> Finding:
-    span = draft.span(hit.start, hit.end)
-    text = draft.matched(hit.start, max(hit.start, hit.end))
+    end = hit.end
+    while end > hit.start and draft.matched(end - 1, end) == "\r":
+        end -= 1  # a CRLF line's \r (a space in the lint text) is not part of what matched
+    span = draft.span(hit.start, end)
+    text = draft.matched(hit.start, max(hit.start, end))
     match = re.sub(r"\s+", " ", text).strip()
     message = rule.message.format_map(_Fields(match=match, **hit.vars))
     suggestion = rule.suggest.format_map(_Fields(match=match, **hit.vars)) if rule.suggest else None

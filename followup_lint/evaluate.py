@@ -91,9 +91,13 @@ def load_label_sets(directory: Path) -> dict[str, Label]:
         raise InputError(f"{directory}: no labels.yaml")
     labels: dict[str, Label] = {}
     for path in files:
+        from . import safeyaml
+        from .safeio import read_text
+
+        text = read_text(path, 16 * 1024 * 1024, f"{path}: cannot read")
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            data = safeyaml.load(text) or {}
+        except yaml.YAMLError as exc:
             raise InputError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
         if not isinstance(data, dict):
             raise InputError(f"{path}: must map file names to {{labels: [...]}}")

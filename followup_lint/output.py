@@ -1,4 +1,8 @@
-"""Writing result files atomically: a temp file in the same folder, then os.replace."""
+"""Writing result files atomically: a temp file in the same folder, then os.replace.
+
+Only a missing path or a regular file is replaced (safeio.check_replaceable): a symbolic
+link, device, FIFO, socket or folder at the path is an InputError, one line, exit 2.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,10 @@ from pathlib import Path
 
 def write_atomic(path: str | Path, text: str) -> None:
     """Write text (UTF-8) so that readers see the old file or the new one, never a partial."""
+    from .safeio import check_replaceable
+
     target = Path(path)
+    check_replaceable(target)
     folder = target.parent if str(target.parent) else Path(".")
     try:
         handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
@@ -26,6 +33,7 @@ def write_atomic(path: str | Path, text: str) -> None:
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(temp, 0o666 & ~umask)
+        check_replaceable(target)  # again: it may have been swapped while we wrote
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

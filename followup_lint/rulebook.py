@@ -18,6 +18,7 @@ COMMON_KEYS = frozenset({"name", "severity", "kind", "message", "description", "
                          "contexts", "examples", "requires", "unless", "near", "unless_within",
                          "when", "evidence"})
 REQUIRED_KEYS = ("name", "severity", "kind", "message", "description", "examples")
+MAX_RULE_BYTES = 1024 * 1024
 
 
 def builtin_rules_dir() -> Path:
@@ -199,10 +200,11 @@ def load_rule_file(path: Path, root: Path,
     category = rel.parts[0] if len(rel.parts) > 1 else ""
     if category not in CATEGORIES:
         raise _fail(path, path.stem, f"must sit in a category folder ({', '.join(CATEGORIES)})")
+    from .safeio import read_text
+
+    text = read_text(path, MAX_RULE_BYTES, f"{path}: rule {path.stem}")
     try:
-        data = safeyaml.load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _fail(path, path.stem, f"cannot read: {exc}") from None
+        data = safeyaml.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""

@@ -31,6 +31,8 @@ def _drafts(source: Source, prior: Sequence[str], template: bool,
                             require_fields=require_fields)
     except readers.ReaderError as exc:
         return unreadable(source.path, exc.reason, exc.line)
+    except InputError as exc:  # a problem of this file only: the run goes on
+        return unreadable(source.path, str(exc))
 
 
 def run(

@@ -1,5 +1,11 @@
 """Safe YAML loading with a bound on aliases, so a "billion laughs" file is rejected.
 
+Two bounds: at most MAX_ALIASES alias references, and the size of what the document builds
+once every alias is expanded (nodes plus scalar characters, an alias counting as all it
+stands for) at most twice the text's length plus MAX_EXPANSION. Sixty aliases nested thirty
+deep (`xN: &xN [*xN-1, *xN-1]`) stand for 2**30 values: reading them as a list, a string or
+JSON would take gigabytes, so such a document is refused while it is parsed, in linear time.
+
 Every problem comes out as a yaml.YAMLError: a value the constructor cannot build (a date like
 2026-13-40, a bad !!timestamp) and nesting deeper than MAX_DEPTH (which would otherwise end
 in a RecursionError) included, so callers need to catch only that.
@@ -14,6 +20,18 @@ import yaml
 
 MAX_ALIASES = 64
 MAX_DEPTH = 100
+MAX_EXPANSION = 100_000  # what aliases may add to a document's own size
+
+
+def expansion_limit(text: Any) -> int:
+    """The largest expanded size allowed for a document of this text."""
+    return 2 * len(text) + MAX_EXPANSION if isinstance(text, str | bytes) else MAX_EXPANSION
+
+
+def _too_big(limit: int, mark: Any) -> yaml.YAMLError:
+    return yaml.composer.ComposerError(
+        None, None, f"its aliases expand to more than {limit} values and characters "
+        "(refusing to expand)", mark)
 _VALUE_ERRORS = (ValueError, TypeError, AttributeError, LookupError, OverflowError,
                  RecursionError)  # what SafeConstructor raises on a value its tag cannot hold
 _OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
@@ -52,6 +70,10 @@ class _BoundedLoader(_CheckedValues, yaml.SafeLoader):
         super().__init__(stream)
         self._aliases = 0
         self._depth = 0
+        self._limit = expansion_limit(stream)
+        self._total = 0  # expanded size so far
+        self._sizes: list[int] = []  # expanded size of the children of each open node
+        self._weights: dict[int, int] = {}  # expanded size of each finished node, by id
 
     def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102
         if self.check_event(yaml.AliasEvent):
@@ -62,15 +84,30 @@ class _BoundedLoader(_CheckedValues, yaml.SafeLoader):
                     None, None, f"more than {MAX_ALIASES} aliases (refusing to expand)",
                     event.start_mark,
                 )
+        alias = self.check_event(yaml.AliasEvent)
+        mark = self.peek_event().start_mark
         nested = self.check_event(*_OPEN)
         if nested:
             self._depth += 1
             if self._depth > MAX_DEPTH:
                 raise _too_deep(self.peek_event())
+        self._sizes.append(0)
         try:
-            return super().compose_node(parent, index)
+            node = super().compose_node(parent, index)
         finally:
+            children = self._sizes.pop()
             self._depth -= nested
+        if alias:  # a node still open (a recursive alias) counts as one
+            weight = added = self._weights.get(id(node), 1)
+        else:
+            added = 1 + (len(node.value) if isinstance(node, yaml.ScalarNode) else 0)
+            weight = self._weights[id(node)] = added + children
+        self._total += added
+        if self._sizes:
+            self._sizes[-1] += weight
+        if self._total > self._limit:
+            raise _too_big(self._limit, mark)
+        return node
 
 
 # YAML 1.1 reads yes/no/on/off as booleans, which silently breaks word lists in rules
@@ -111,18 +148,33 @@ if getattr(yaml, "__with_libyaml__", False):
 
 
 def _load_fast(text: str) -> Any:
-    aliases = depth = 0
+    aliases = depth = total = 0
+    limit = expansion_limit(text)
+    weights: dict[str, int] = {}  # expanded size of each anchored node
+    open_nodes: list[tuple[int, str | None]] = []  # (total when it opened, its anchor)
     for event in yaml.parse(text, Loader=_FastLoader):
         if isinstance(event, yaml.AliasEvent):
             aliases += 1
             if aliases > MAX_ALIASES:
                 raise yaml.composer.ComposerError(None, None, "too many aliases", event.start_mark)
+            total += weights.get(event.anchor, 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            total += 1 + len(event.value)
+            if event.anchor is not None:
+                weights[event.anchor] = 1 + len(event.value)
         elif isinstance(event, _OPEN):
             depth += 1
             if depth > MAX_DEPTH:
                 raise _too_deep(event)
+            total += 1
+            open_nodes.append((total - 1, event.anchor))
         elif isinstance(event, _CLOSE):
             depth -= 1
+            opened, anchor = open_nodes.pop()
+            if anchor is not None:
+                weights[anchor] = total - opened
+        if total > limit:
+            raise _too_big(limit, event.start_mark)
     return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a CSafeLoader subclass
 
 

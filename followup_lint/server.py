@@ -53,10 +53,40 @@ class _Stop(BaseException):  # noqa: N818 - not an error: a signal asking the se
 # --- the commands -----------------------------------------------------------------------
 
 
+START_LOCK_NAME = "start.lock"
+
+
+@contextlib.contextmanager
+def _starting(folder: Path) -> Iterator[None]:
+    """One `server start` at a time in a folder: a second one waits for the first, then finds
+    its server running (no second server, no exit 2, no log written by two)."""
+    fd = os.open(folder / START_LOCK_NAME, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0),
+                 0o600)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT + STOP_TIMEOUT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise InputError(f"another `followup-lint server start` in {folder} has "
+                                     "not finished; try again") from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)
+
+
 def start(idle_timeout: float) -> str:
     """`server start`: launch a detached server and wait until it answers; the line to print.
     A server of the same code that already runs is kept; one of other code is replaced."""
     folder = _made_folder()
+    with _starting(folder):
+        return _start(folder, idle_timeout)
+
+
+def _start(folder: Path, idle_timeout: float) -> str:
     path = folder / SOCKET_NAME
     answer = _answer_when_up(folder)
     if answer is not None:
@@ -67,7 +97,8 @@ def start(idle_timeout: float) -> str:
     package_root = str(Path(__file__).resolve().parent.parent)  # the same code, from anywhere
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [package_root, *filter(None, [os.environ.get("PYTHONPATH")])])}
-    with open(os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+    with open(os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0),
+                      0o600), "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "followup_lint", "server", "run", "--idle-timeout",
              repr(idle_timeout)], stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
@@ -78,6 +109,10 @@ def start(idle_timeout: float) -> str:
         if answer is not None and answer.get("pid") == process.pid:
             return f"followup-lint server running, pid {process.pid}, socket {path}"
         if process.poll() is not None:
+            if answer is not None and answer.get("fingerprint") == client.fingerprint():
+                # one started by other means (`server run`) took the folder first: it serves
+                return (f"followup-lint server already running, pid {answer.get('pid')}, "
+                        f"socket {path}")
             raise InputError(f"the server did not start: {_last_line(log)}")
         if time.monotonic() > deadline:
             process.terminate()

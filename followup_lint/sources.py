@@ -79,22 +79,16 @@ def _too_large(path: str, size: str, max_bytes: int) -> Source:
 def _read_regular(path: str, max_bytes: int) -> bytes | Source:
     """The bytes of a regular file, or a Source with the error. Anything else (a FIFO, a
     socket, a device) is never read: reading a FIFO that nobody writes blocks forever."""
+    from .safeio import NotRead, read_bytes
+
     try:
-        mode = os.stat(path).st_mode
-        if not stat.S_ISREG(mode):
-            return Source(path, None, _not_a_file(path, mode))
-        # Opened without blocking and checked again, in case it was swapped for a FIFO
-        # in between; for a regular file O_NONBLOCK changes nothing.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(fd, "rb") as handle:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                return Source(path, None, _not_a_file(path, info.st_mode))
-            if info.st_size > max_bytes:
-                return _too_large(path, f"file is {info.st_size} bytes,", max_bytes)
-            return handle.read(max_bytes + 1)
-    except OSError as exc:
-        return Source(path, None, f"cannot read: {exc.strerror or exc}")
+        return read_bytes(path, max_bytes)
+    except NotRead as exc:
+        if exc.too_large:
+            return _too_large(path, exc.reason.split(" over the")[0], max_bytes)
+        if exc.mode is not None:
+            return Source(path, None, _not_a_file(path, exc.mode))
+        return Source(path, None, exc.reason)
 
 
 def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
@@ -123,9 +117,28 @@ def real_path(path: str) -> Path:
         return Path(os.path.abspath(path))
 
 
+def _inside(path: str, top: Path) -> bool:
+    """Whether a path, its links resolved, is `top` or below it."""
+    real = real_path(path)
+    return real == top or top in real.parents
+
+
+def _outside_link(path: str, top: Path) -> bool:
+    """A symbolic link (to a file or folder) that leads out of the folder being walked: not
+    followed, so a link to /etc/passwd in a shared tree is never read or shown. Said on
+    stderr, once; name the target on the command line to lint it."""
+    if not os.path.islink(path) or _inside(path, top):
+        return False
+    print(f"followup-lint: warning: {path}: a symbolic link out of {top}; not followed",
+          file=sys.stderr)
+    return True
+
+
 def _walk(root: Path, suffixes: frozenset[str]) -> Iterator[Path]:
-    """Draft files below a directory, sorted, skipping tool and VCS folders and link loops."""
+    """Draft files below a directory, sorted, skipping tool and VCS folders, link loops and
+    links that lead out of it."""
     seen: set[tuple[int, int]] = set()
+    top = real_path(str(root))
     errors: list[OSError] = []  # folders that could not be listed: yielded, to be reported
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=errors.append):
         yield from _failed(errors)
@@ -139,11 +152,12 @@ def _walk(root: Path, suffixes: frozenset[str]) -> Iterator[Path]:
             dirnames[:] = []
             continue
         seen.add(key)
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith(".")
+                             and not _outside_link(os.path.join(dirpath, d), top))
         for name in sorted(filenames):
             suffix = Path(name).suffix.lower()
-            if suffix in suffixes and (suffix not in COLLECTION_SUFFIXES
-                                       or is_collection(Path(dirpath) / name)):
+            if suffix in suffixes and not _outside_link(os.path.join(dirpath, name), top) and (
+                    suffix not in COLLECTION_SUFFIXES or is_collection(Path(dirpath) / name)):
                 yield Path(dirpath) / name
     yield from _failed(errors)
 

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from followup_lint.document import line_starts, parse_draft
-from followup_lint.model import InputError
 
 DRAFT = """---
 context: sales
@@ -85,9 +84,12 @@ def test_malformed_front_matter_is_an_error_problem(text, line):
     assert draft.problems[0][2] == line
 
 
-def test_unknown_context_in_front_matter_names_file_and_line():
-    with pytest.raises(InputError, match=r"d\.md:2: context: unknown context 'party'"):
-        parse_draft("---\ncontext: party\n---\nHi.\n", "d.md")
+def test_unknown_context_in_front_matter_is_a_problem_of_the_draft_on_its_line():
+    draft = parse_draft("---\ncontext: party\n---\nHi.\n", "d.md")
+    assert draft.context is None
+    assert draft.problems == (("input.front-matter", "unknown context 'party' (valid: "
+                               "job-interview, client, sales, meeting, networking, colleague, "
+                               "personal); inferred from the text instead", 2),)
 
 
 def test_no_front_matter_no_greeting():

@@ -28,6 +28,8 @@ BAD = ("---\ncontext: sales\n---\nHi Dana,\n\nJust checking in. I need an answer
 GOOD = ("---\ncontext: colleague\n---\nHey Sam,\n\nThanks for pairing on the flaky login test "
         "yesterday. I pushed the retry fix to the auth branch; could you review it on Monday?\n"
         "\nCheers,\nAlex\n")
+README = "# Templates\n\nOur follow-up templates.\n"
+HIJACK = "--output=README.md"  # a file name that reads as an option without the entry's --
 HOOK_FILES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "followup_lint", "rules")
 NETWORK_TROUBLE = re.compile(
     r"^.*(Could not find a version|No matching distribution|NewConnectionError|"
@@ -99,6 +101,10 @@ def test_try_repo_fails_on_bad_template_and_passes_on_good(tmp_path):
     runs = {}
     for name, draft in (("bad", BAD), ("good", GOOD)):
         work = templates_repo(tmp_path / name, draft)
+        if name == "bad":  # a staged file whose name is an option must be linted as a file
+            (work / "README.md").write_text(README, encoding="utf-8")
+            (work / HIJACK).write_text(BAD, encoding="utf-8")
+            git(work, "add", "-A")
         runs[name] = subprocess.Popen(
             [exe, "try-repo", str(hooks), "followup-lint", "--all-files", "--verbose"],
             cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -111,6 +117,8 @@ def test_try_repo_fails_on_bad_template_and_passes_on_good(tmp_path):
     assert codes["bad"] == 1, out["bad"][-3000:]
     assert "templates/followup.md:6:19: error [pushy.ultimatum]" in out["bad"]
     assert "tool.py" not in out["bad"]
+    assert f"{HIJACK}:6:19: error [pushy.ultimatum]" in out["bad"], out["bad"][-3000:]
+    assert (tmp_path / "bad" / "README.md").read_text(encoding="utf-8") == README
     assert codes["good"] == 0, out["good"][-3000:]
     assert re.search(r"followup-lint\.+Passed", out["good"]), out["good"][-3000:]
 
@@ -120,7 +128,7 @@ def test_hook_manifest_is_valid_and_selects_drafts_only():
     from pre_commit.clientlib import load_manifest
 
     (hook,) = load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))
-    assert hook["id"] == "followup-lint" and hook["entry"] == "followup-lint check"
+    assert hook["id"] == "followup-lint" and hook["entry"] == "followup-lint check --"
     assert hook["language"] == "python" and hook["require_serial"]
     files, exclude = re.compile(hook["files"]), re.compile(hook["exclude"])
 
@@ -133,6 +141,28 @@ def test_hook_manifest_is_valid_and_selects_drafts_only():
     for name in ("tool.py", "data.json", ".pre-commit-config.yaml", ".followup-lint.yaml",
                  ".github/workflows/ci.yml", "sub/.followup-lint.yml"):
         assert not picked(name), name
+
+
+def test_the_hook_entry_lints_a_file_named_like_an_option(tmp_path):
+    """What pre-commit runs: the manifest's entry, then the staged names. A file named
+    --output=README.md is linted, and README.md is left alone (no --: it was overwritten)."""
+    import shlex
+
+    from conftest import cli_command
+    from pre_commit.clientlib import load_manifest
+
+    (hook,) = load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))
+    entry = shlex.split(hook["entry"])
+    assert entry[0] == "followup-lint" and entry[-1] == "--"
+    (tmp_path / "README.md").write_text(README, encoding="utf-8")
+    (tmp_path / HIJACK).write_text(BAD, encoding="utf-8")
+    result = subprocess.run([*cli_command(), *entry[1:], HIJACK], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stderr
+    assert f"{HIJACK}:6:19: error [pushy.ultimatum]" in result.stdout
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == README
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".followup_lint_cache") == [
+        HIJACK, "README.md"]
 
 
 @pytest.mark.parametrize("name", ["github-actions.yml", "gitlab-ci.yml"])

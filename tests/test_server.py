@@ -456,3 +456,25 @@ def test_a_model_changed_on_disk_is_not_used(servers, tmp_path):
     wait_gone(pid)
     log = (folder / client.LOG_NAME).read_text(encoding="utf-8")
     assert "spaCy or the model changed on disk" in log
+
+
+def test_two_starts_at_once_give_one_server_one_log_and_no_error(servers):
+    """Issue 13: two concurrent `server start` exited 2 (the second server found the lock
+    taken) and wrote one log between them. Now the second waits for the first."""
+    folder = servers.folder()
+    command = [*cli_command(), "server", "start"]
+    runs = [subprocess.Popen(command, cwd=ROOT, env=_env(folder), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL) for _ in range(2)]
+    results = [(run.wait(timeout=120), *run.communicate()) for run in runs]
+    pids = set()
+    for code, out, err in results:
+        assert code == 0, out + err
+        match = re.fullmatch(rb"followup-lint server (?:already )?running, pid (\d+), socket "
+                             rb"\S+\n", out)
+        assert match, out
+        pids.add(int(match.group(1)))
+    servers.pids.extend(pids)
+    assert len(pids) == 1
+    log = (folder / client.LOG_NAME).read_text(encoding="utf-8")
+    assert log.count("followup-lint server running") == 1, log
+    assert "already running" not in log, log

@@ -27,8 +27,12 @@ def artifact_uri(path: str, root: str | None = None) -> str:
         try:
             native = native.relative_to(base)
         except ValueError:
-            return native.as_uri()
-    return quote(native.as_posix().replace("\\", "/"), safe="/")
+            try:
+                return native.as_uri()
+            except UnicodeEncodeError:  # a name that is not UTF-8: its own bytes
+                return "file://" + quote(os.fsencode(native.as_posix()), safe="/")
+    # the name's own bytes, percent-encoded: a name that is not UTF-8 has no text form
+    return quote(os.fsencode(native.as_posix().replace("\\", "/")), safe="/")
 
 
 def _rule_dict(rule: Rule) -> dict[str, Any]:

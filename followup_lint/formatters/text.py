@@ -8,6 +8,28 @@ from collections import Counter
 from ..model import FileReport, Finding, Report, Severity
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+# What a terminal would act on rather than show: C0 controls but tab (ESC starts CSI and OSC
+# sequences: colours, the window title, hyperlinks, clipboard writes), DEL, C1 controls (\x9b
+# is a one-byte CSI, \x9d an OSC), bidirectional overrides and isolates (which reorder what
+# is shown), line and paragraph separators, and lone surrogates (undecodable bytes).
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+                      "\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+_SHORT = {"\n": "\\n", "\r": "\\r"}
+
+
+def _escape_one(match: re.Match[str]) -> str:
+    if match.group(0) in _SHORT:
+        return _SHORT[match.group(0)]
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape(text: str) -> str:
+    """Text safe to print on a terminal: every control character shown as its escape
+    (ESC as \\x1b, U+202E as \\u202e), so no sequence in a draft or a file name acts."""
+    return _CONTROL.sub(_escape_one, text)
 
 
 def _paint(text: str, code: str, color: bool) -> str:
@@ -20,10 +42,11 @@ def _excerpt(f: Finding, source_lines: list[str] | None, color: bool) -> list[st
     line = source_lines[f.span.line - 1].rstrip("\r\n")
     width = len(str(f.span.line))
     end = f.span.end_column if f.span.end_line == f.span.line else len(line) + 1
-    marks = "^" * max(1, end - f.span.column)
+    before = escape(line[: f.span.column - 1])  # escapes are wider: the marks follow them
+    marks = "^" * max(1, len(escape(line[f.span.column - 1 : end - 1])))
     return [
-        f"  {f.span.line} | {line}",
-        f"  {' ' * width} | {' ' * (f.span.column - 1)}{_paint(marks, '1;31', color)}",
+        f"  {f.span.line} | {escape(line)}",
+        f"  {' ' * width} | {' ' * len(before)}{_paint(marks, '1;31', color)}",
     ]
 
 
@@ -37,7 +60,7 @@ def _summary_line(r: FileReport) -> str:
         if key in m and m[key] is not None:
             parts.append(f"{key} {m[key]}")
     name = f"#{r.template}" if r.template else ""
-    return f"{r.path}{name}: " + " · ".join(parts) + _legend(r)
+    return escape(f"{r.path}{name}: " + " · ".join(parts)) + _legend(r)
 
 
 def _legend(r: FileReport) -> str:
@@ -71,12 +94,12 @@ def render(report: Report, *, color: bool = False, **_: object) -> str:
         source_lines = re.split(r"\r\n|\r|\n", r.source) if r.source else None
         for f in r.findings:
             sev = _paint(f.severity.label, _COLOURS[f.severity], color)
-            where = f" (template {f.template})" if f.template else ""
-            out.append(f"{f.path}:{f.span.line}:{f.span.column}: {sev} [{f.rule}] {f.message}"
-                       f"{where}")
+            where = f" (template {escape(f.template)})" if f.template else ""
+            out.append(f"{escape(f.path)}:{f.span.line}:{f.span.column}: {sev} "
+                       f"[{escape(f.rule)}] {escape(f.message)}{where}")
             out += _excerpt(f, source_lines, color)
             if f.suggestion:
-                out.append(f"  = suggestion: {f.suggestion}")
+                out.append(f"  = suggestion: {escape(f.suggestion)}")
         summary = _summary_line(r)
         if summary and r.findings:
             out.append(_paint(summary, "2", color))

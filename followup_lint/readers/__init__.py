@@ -12,7 +12,6 @@ Submodules are imported when used: document.py imports `placeholders` from here.
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Sequence
 from pathlib import PurePath
 
@@ -42,8 +41,9 @@ def suffix(path: str) -> str:
 
 def is_template(path: str, globs: Sequence[str]) -> bool:
     """Whether a path matches one of the --templates globs (whole path or from the right)."""
-    pure = PurePath(path)
-    return any(fnmatch.fnmatch(path, g) or pure.match(g) for g in globs)
+    from ..globs import match_from_right, wildcard
+
+    return any(wildcard(path, g) or match_from_right(path, g) for g in globs)
 
 
 def read(

@@ -175,6 +175,8 @@ def _template(source: str, path: str, index: int, key: str | None,
                   f"{', '.join(sorted((KNOWN_KEYS | COLLECTION_KEYS) - {'followup-lint'}))})",
                   lines[k]) for k in checked if k not in KNOWN_KEYS]
     meta.update({k: v for k, v in checked.items() if k in KNOWN_KEYS})
+    for key in [k for k in meta if k != "ignore" and k not in checked]:
+        meta.pop(key)  # a value check_meta dropped: a bad date, followup or context
     body = _scalar(source, pairs.get("body", (None, None))[1])
     if body is None:
         problems.append(("input.template", f"template {name!r} has no body text", lines.get(

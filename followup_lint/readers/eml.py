@@ -34,6 +34,7 @@ from .mapped import Mapped, byte_to_char
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _HEX = frozenset(b"0123456789ABCDEFabcdef")
 _B64 = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+_B64_OTHER = frozenset(b"= \t\r\n")  # padding and white space
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _LONE_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
 # The email package parses a header value in time quadratic in its length (a 2 MB Subject
@@ -130,7 +131,8 @@ def _quoted_printable(raw: bytes, start: int, end: int) -> list[tuple[int, int, 
 
 
 def _base64(raw: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
-    """Decoded bytes, each mapped to the whole encoded line it came from."""
+    """Decoded bytes, each mapped to the whole encoded line it came from; EmlError when the
+    text is not base64 (a character outside its alphabet), rather than decoding garbage."""
     chars = bytearray()
     owners: list[tuple[int, int]] = []
     for line_start, content, _ in _lines(raw, start, end):
@@ -138,6 +140,10 @@ def _base64(raw: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
             if raw[j] in _B64:
                 chars.append(raw[j])
                 owners.append((line_start, content))
+            elif raw[j] not in _B64_OTHER:
+                raise EmlError("the message body could not be read: its text part is marked "
+                               "base64 but is not valid base64 (nothing in it was checked)",
+                               raw.count(b"\n", 0, j) + 1)
     usable = len(chars) - len(chars) % 4 if len(chars) % 4 == 1 else len(chars)
     padded = bytes(chars[:usable]) + b"=" * (-usable % 4)
     try:
@@ -216,6 +222,29 @@ def _body_part(msg: EmailMessage) -> EmailMessage | None:
         return msg.get_body(preferencelist=("plain", "html"))  # type: ignore[return-value]
     except (KeyError, LookupError, TypeError, AttributeError):  # AttributeError: a multipart
         return None  # part whose body is text ("--" for a boundary line): get_body breaks
+
+
+def _check_body(raw: bytes, msg: EmailMessage, part: EmailMessage | None,
+                ranges: dict[int, tuple[int, int]], head_end: int) -> None:
+    """EmlError when the message has a body but no text part could be found in it (a wrong,
+    missing or empty MIME boundary, no text part at all): never 0 words without a word."""
+    if not raw[head_end:].strip():
+        return  # an empty message: nothing was lost
+    line = raw.count(b"\n", 0, head_end) + 1
+    why = None
+    if msg.get_content_maintype() == "multipart" and not msg.is_multipart():
+        boundary = msg.get_param("boundary")
+        why = (f"its MIME boundary {str(boundary)[:60]!r} does not occur in it" if boundary
+               else "it is multipart but names no MIME boundary")
+    elif msg.is_multipart() and not msg.get_boundary():
+        why = "its MIME boundary is empty"
+    elif part is None:
+        why = "it has no text/plain or text/html part"
+    elif id(part) not in ranges:
+        why = "its text part could not be found between the MIME boundaries"
+    if why:
+        raise EmlError(f"the message body could not be read: {why} (nothing in it was "
+                       "checked)", line)
 
 
 def _decode_part(raw: bytes, part: EmailMessage, start: int, end: int) -> Mapped:
@@ -315,6 +344,7 @@ def read(text: str) -> tuple[str, Prepared]:
     head_end = ranges[id(msg)][0]
     body, quoted_html = Mapped(), ""
     part = _body_part(msg)
+    _check_body(raw, msg, part, ranges, head_end)
     if part is not None and id(part) in ranges:
         decoded = _decode_part(raw, part, *ranges[id(part)])
         if part.get_content_type() == "text/html":
