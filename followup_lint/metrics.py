@@ -109,7 +109,7 @@ _VAGUE = frozenset({"moment", "chance", "something", "anything", "everything", "
                     "idea", "ideas", "thought", "thoughts", "opportunity", "event", "regards",
                     "best", "thanks", "hope", "interest", "note", "follow", "end", "side",
                     "point", "points", "step", "steps", "work", "stuff", "people", "team",
-                    "part", "sort", "kind", "couple", "few", "reply", "response", "inbox"})
+                    "part", "sort", "kind", "couple", "few", "reply", "response", "inbox", "base"})
 
 
 def topic_words(draft: Draft, words: Sequence[Token]) -> int:
