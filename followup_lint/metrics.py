@@ -97,6 +97,7 @@ def compute(draft: Draft, doc: Doc) -> dict[str, Any]:
         "prior_points": len(draft.prior),
         "topic_words": topic_words(draft, words),
         "longest_paragraph": longest_paragraph(draft),
+        "prose_questions": prose_questions(draft),
     }
 
 
@@ -121,6 +122,23 @@ def topic_words(draft: Draft, words: Sequence[Token]) -> int:
                 if (t.pos_ in ("NOUN", "PROPN", "NUM") or t.like_num) and not t.is_stop
                 and t.lemma_.lower() not in _VAGUE and t.lower_ not in _VAGUE
                 and t.lower_ not in names})
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•→✓✔▪◦>]|\d{1,2}[.)]|[a-z][.)])\s")
+_ASIDE = re.compile(r'\([^()\n]{0,200}\)|"[^"\n]{0,200}"|“[^”\n]{0,200}”')
+
+
+def prose_questions(draft: Draft) -> int:
+    """Questions the reader is asked in running text: not the items of a list (a questionnaire
+    is easy to answer), nor asides in brackets or quotes ("(are you getting ROI?)")."""
+    count = 0
+    for section in draft.sections:
+        if section.name != "body":
+            continue
+        for line in draft.text[section.start : section.end].splitlines():
+            if not _LIST_ITEM.match(line):
+                count += len(re.findall(r"\?+", _ASIDE.sub(" ", line)))
+    return count
 
 
 def longest_paragraph(draft: Draft) -> int:
