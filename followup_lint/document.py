@@ -41,7 +41,8 @@ _ATTRIBUTION = re.compile(r"^\s*(On .{4,200} wrote:|-+ ?Original Message ?-+)\s*
 _CODE_FENCE = re.compile(r"^\s*(```|~~~)")
 # An earlier message pasted below the reply, Outlook style: "-----Original Message-----" or a
 # block of From:/Sent:/To:/Subject: headers. Everything from there down is the thread.
-_ORIGINAL = re.compile(r"^\s*-{2,}\s*(Original Message|Forwarded message)\s*-{2,}\s*$", re.IGNORECASE)
+_ORIGINAL = re.compile(r"^\s*-{2,}\s*(Original Message|Forwarded message)\s*-{2,}\s*$",
+                       re.IGNORECASE)
 _HEADER = re.compile(r"^\s*\*{0,2}(From|Sent|Date|To|Cc|Subject)\s*:\*{0,2}\s*\S", re.IGNORECASE)
 # Legal boilerplate under a message is part of the signature, not the body.
 _DISCLAIMER = re.compile(

@@ -110,6 +110,7 @@ def load_label_sets(directory: Path) -> dict[str, Label]:
                                      f"{', '.join(CATEGORIES)}")
             if not (directory / name).is_file():
                 raise InputError(f"{path}: {name}: no such draft in {directory}")
+            assert isinstance(cats, list) and isinstance(either, list)  # checked above
             labels[str(name)] = Label(tuple(cats), tuple(c for c in either if c not in cats))
     return labels
 

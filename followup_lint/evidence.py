@@ -1,9 +1,10 @@
 """What is known about a draft beyond its words, for rules whose advice is only sometimes right.
 
 A rule lists the `evidence` that makes its advice right (a situation the writer declared, a
-named one-to-one recipient, a prior, a new thread; "a|b" when either will do). When the draft lacks any of it, the
-finding is still shown, but as an `info` suggestion: a real email greeting a team, replying
-in a thread or of a kind the linter had to guess is not what such a rule was written for.
+named one-to-one recipient, a prior, a new thread; "a|b" when either will do). When the
+draft lacks any of it, the finding is still shown, but as an `info` suggestion: a real
+email greeting a team, replying in a thread or of a kind the linter had to guess is not what
+such a rule was written for.
 """
 
 from __future__ import annotations

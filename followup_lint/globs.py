@@ -14,6 +14,7 @@ is no "bad glob".
 from __future__ import annotations
 
 import functools
+from typing import Any
 from collections.abc import Sequence
 
 _STAR = ("*",)
@@ -148,7 +149,7 @@ def _config_tokens(pattern: str) -> tuple[Token, ...]:
     return (*out, _TAIL)
 
 
-def _closure(toks: tuple[Token, ...], states: set[object]) -> set[object]:
+def _closure(toks: tuple[Token, ...], states: set[Any]) -> set[Any]:
     todo = list(states)
     while todo:
         state = todo.pop()
@@ -171,7 +172,7 @@ def gitignore_match(relative: str, pattern: str) -> bool:
     toks = _config_tokens(pattern)
     states = _closure(toks, {0})
     for ch in relative:
-        following: set[object] = set()
+        following: set[Any] = set()
         for state in states:
             if isinstance(state, tuple):  # inside "**/" or the trailing "/**"
                 following.add(state)

@@ -31,7 +31,8 @@ def read_lists(root: Path) -> dict[str, tuple[str, ...]]:
         try:
             data = safeyaml.load(path.read_text(encoding="utf-8"))
         except Exception as exc:  # noqa: BLE001 - any failure is a broken list file
-            raise InputError(f"{path}: word list: cannot read ({str(exc).splitlines()[0]})") from None
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(f"{path}: word list: cannot read ({first})") from None
         items = data.get("items") if isinstance(data, dict) else None
         if not isinstance(items, list) or not items or not all(
                 isinstance(i, str) and i.strip() for i in items):

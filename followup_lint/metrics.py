@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import bisect
-import re
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -108,7 +108,7 @@ _VAGUE = frozenset({"moment", "chance", "something", "anything", "everything", "
                     "afternoon", "evening", "conversation", "chat", "call", "meeting", "talk",
                     "discussion", "note", "email", "message", "update", "question", "questions",
                     "idea", "ideas", "thought", "thoughts", "opportunity", "event", "regards",
-                    "best", "thanks", "hope", "interest", "note", "follow", "end", "side",
+                    "best", "thanks", "hope", "interest", "follow", "end", "side",
                     "point", "points", "step", "steps", "work", "stuff", "people", "team",
                     "part", "sort", "kind", "couple", "few", "reply", "response", "inbox", "base"})
 

@@ -78,12 +78,11 @@ def _resolve(m: re.Match[str], anchor: dt.date) -> dt.date | None:
                     when = when.replace(year=when.year + 1)
                 return when
         if g["day3"]:
-            day = int(g["day3"])
-            when = dt.date(anchor.year, anchor.month, day) if day >= anchor.day else None
-            if when is None:
-                year, month = divmod(anchor.month, 12)
-                when = dt.date(anchor.year + year, month + 1, day)
-            return when
+            nth = int(g["day3"])
+            if nth >= anchor.day:
+                return dt.date(anchor.year, anchor.month, nth)
+            carry, next_month = divmod(anchor.month, 12)
+            return dt.date(anchor.year + carry, next_month + 1, nth)
     except ValueError:  # 31 February and the like
         return None
     if g["weekday4"]:

@@ -463,7 +463,8 @@ def test_tokenizing_a_run_of_punctuation_takes_linear_time(linter, run):
 
 def test_a_star_pattern_on_a_run_of_capitals_takes_linear_time(linter):
     # pushy.shouting's {IS_UPPER: true, OP: "*"}: 1,300 words in capitals took 7 s, 5,000 minutes
-    doc = next(nlp.parse(linter.nlp, ["Hi Dana,\n\n" + "ABCDE " * 3_000]))  # a run needs a 5-letter word
+    # (a run of capitals needs a word of five letters)
+    doc = next(nlp.parse(linter.nlp, ["Hi Dana,\n\n" + "ABCDE " * 3_000]))
     [shouting] = [c for c in linter.compiled() if c.rule.id == "pushy.shouting"]
     draft = read("d.txt", doc.text)[0]
     started = time.monotonic()

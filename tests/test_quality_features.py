@@ -1,0 +1,133 @@
+"""The pieces the quality work added: evidence, word lists as data, template detection, the
+reader's dates and circumstances, and the notes sub-matcher - each on real files and the
+real spaCy pipeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from conftest import run_cli
+
+from followup_lint import lexicon, timeline
+from followup_lint.model import Severity
+from followup_lint.readers import placeholders
+
+MONDAY = dt.date(2026, 3, 2)
+
+
+@pytest.mark.parametrize(("note", "day"), [
+    ("Priya said she'd have a decision after the board meets on the 15th", dt.date(2026, 3, 15)),
+    ("she'll confirm the budget by Thursday the 9th", dt.date(2026, 3, 9)),
+    ("He will get back to us next Wednesday", dt.date(2026, 3, 11)),
+    ("They'll decide by end of the month", dt.date(2026, 3, 31)),
+    ("Marco will review it on 12 March", dt.date(2026, 3, 12)),
+    ("will answer by March 20th, 2026", dt.date(2026, 3, 20)),
+    ("expects to know in two weeks", dt.date(2026, 3, 16)),
+    ("she'll send the contract on 2026-04-01", dt.date(2026, 4, 1)),
+])
+def test_the_readers_date_is_resolved_against_the_day_it_was_said(note, day):
+    promise = timeline.promised([note], "", MONDAY)
+    assert promise is not None and promise.day == day
+
+
+@pytest.mark.parametrize("note", [
+    "I promised to send the deck by Friday",  # the writer's own promise
+    "we met at the Denver office",  # no date, no promise
+    "the 31st of February is no date",  # no such day
+])
+def test_no_promise_is_read_where_there_is_none(note):
+    assert timeline.promised([note], "", MONDAY) is None
+
+
+def test_a_promise_in_the_quoted_thread_counts_in_the_first_person():
+    promise = timeline.promised([], "I'll get back to you by Friday.", MONDAY)
+    assert promise is not None and promise.day == dt.date(2026, 3, 6)
+
+
+def test_hardship_is_the_readers_not_the_writers():
+    assert timeline.hardship(["her mother is in hospital"], "") == "in hospital"
+    assert timeline.hardship(["I was in hospital last month"], "") is None
+    assert timeline.hardship([], "I was laid off on Friday.") == "laid off"
+
+
+@pytest.mark.parametrize(("text", "template"), [
+    ("Hi [First Name],\n\nThanks for the call.\n\n[Your Name]", True),  # the sender's own name
+    ("Hi Dana,\n\nThe audit of [their company] found three gaps.", True),  # an author's note
+    ("Hi {{a}} {{b}} {{c}} {{d}},", True),  # four different fields
+    ("Hi [Name],\n\nThanks for meeting me at {{company}} yesterday.", False),  # a slip
+    ("Hi Dana,\n\nSee [1] and [JMH].", False),
+])
+def test_a_template_is_told_from_a_draft_with_a_slip(text, template):
+    assert (placeholders.template_reason(text) is not None) is template
+
+
+def test_a_template_found_by_its_fields_says_so_and_its_fields_are_not_errors(tmp_path):
+    path = tmp_path / "nudge.md"
+    path.write_text("Hi [First Name],\n\nThe Harlow case study is attached.\n\n[Your Name]\n",
+                    encoding="utf-8")
+    result = run_cli("check", str(path), "--format", "json", "--no-cache")
+    findings = json.loads(result.stdout)["files"][0]["findings"]
+    assert [f["rule"] for f in findings if f["rule"] == "input.template"] == ["input.template"]
+    assert not [f for f in findings if f["rule"] == "generic.placeholder"
+                and f["severity"] != "info"]
+    path.write_text("---\ntemplate: false\n---\n" + path.read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    result = run_cli("check", str(path), "--format", "json", "--no-cache")
+    findings = json.loads(result.stdout)["files"][0]["findings"]
+    assert {f["severity"] for f in findings if f["rule"] == "generic.placeholder"} == {"error"}
+
+
+def test_word_lists_are_data_and_a_rule_folder_extends_them(tmp_path, linter):
+    assert "any update" in lexicon.get("nudge-asks")
+    rules = tmp_path / "house"
+    (rules / "lists").mkdir(parents=True)
+    (rules / "lists" / "business-asks.yaml").write_text(
+        "description: our own asks\nitems: [the purchase requisition]\n", encoding="utf-8")
+    (rules / "tone").mkdir()
+    draft = tmp_path / "d.md"
+    draft.write_text("---\nprior: [Dana's father passed away last week]\n---\nHi Dana,\n\n"
+                     "So sorry. Whenever you can, the purchase requisition is waiting.\n",
+                     encoding="utf-8")
+    plain = run_cli("check", str(draft), "--format", "json", "--no-cache")
+    extended = run_cli("check", str(draft), "--rules", str(rules), "--format", "json",
+                       "--no-cache")
+    def rules_of(result):
+        return [f["rule"] for f in json.loads(result.stdout)["files"][0]["findings"]]
+    assert "timing.reader-hardship" not in rules_of(plain)
+    assert "timing.reader-hardship" in rules_of(extended)
+
+
+def test_an_unknown_word_list_is_one_line_and_exit_2(tmp_path):
+    rules = tmp_path / "house" / "pushy"
+    rules.mkdir(parents=True)
+    (rules / "nag.yaml").write_text(
+        "name: nag\nseverity: warning\nkind: phrase\npatterns: ['@no-such-list']\n"
+        "message: m\ndescription: d\nexamples: {good: [Hi], bad: [Hi]}\n", encoding="utf-8")
+    result = run_cli("check", "-", "--rules", str(tmp_path / "house"), stdin=b"Hi Dana,\n")
+    assert result.returncode == 2
+    err = result.stderr.decode()
+    assert "unknown word list '@no-such-list'" in err and len(err.strip().splitlines()) == 1
+
+
+def test_advice_without_its_evidence_is_only_info(linter):
+    text = "Hi team,\n\nThanks for the retro. The notes are in the wiki.\n"
+    report = linter.lint([("d.md", text)], context="meeting")[0]
+    assert all(f.severity == Severity.INFO for f in report.findings
+               if f.rule.startswith(("generic.no-name", "structure.")))
+    casual = "Hey Sam,\n\nlol the deploy is gonna be fine, u know it.\n"
+    in_thread = casual + "\n> Is the deploy safe?\n"
+    guessed = linter.lint([("d.md", in_thread)])[0]  # situation guessed, a reply in a thread
+    declared = linter.lint([("d.md", in_thread)], context="client")[0]
+    assert not [f for f in guessed.findings if f.category == "tone"
+                and f.severity >= Severity.WARNING]
+    assert [f for f in declared.findings if f.category == "tone"
+            and f.severity >= Severity.WARNING]
+
+
+def test_no_thanks_needs_a_favour_in_the_notes(linter):
+    ask = "Hi Dana,\n\nCould I add you as a referee for the Gates scholarship this week?\n"
+    favour = "---\nprior: [Dana wrote me a reference letter last week]\n---\n" + ask
+    assert "structure.no-thanks" not in {f.rule for f in linter.lint([("d.md", ask)])[0].findings}
+    assert "structure.no-thanks" in {f.rule for f in linter.lint([("d.md", favour)])[0].findings}
