@@ -14,8 +14,8 @@ is no "bad glob".
 from __future__ import annotations
 
 import functools
-from typing import Any
 from collections.abc import Sequence
+from typing import Any
 
 _STAR = ("*",)
 _ANY = ("?",)
