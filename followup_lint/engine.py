@@ -145,12 +145,12 @@ class Linter:
         prior_docs: Sequence[Doc],
     ) -> FileReport:
         started = time.monotonic()
-        context, inferred = _situation(draft, override)
+        context, inferred, sure = _situation(draft, override)
         metrics = metricsmod.compute(draft, doc)
         if not self.nlp.has_pipe("ner"):
             metrics["specifics"] = None  # entities were not looked for: no rule reads them
         findings = [_problem(draft, p) for p in draft.problems]
-        known = evidence.present(draft, inferred, inferred and not _known(draft, override))
+        known = evidence.present(draft, inferred, not sure)
         stopped: list[Finding] = []
         for k, item in enumerate(compiled):
             if self._draft_timeout and time.monotonic() - started > self._draft_timeout:
@@ -210,19 +210,15 @@ def _when_holds(rule: Rule, metrics: Mapping[str, Any]) -> bool:
     return True
 
 
-def _situation(draft: Draft, override: str | None) -> tuple[str, bool]:
+def _situation(draft: Draft, override: str | None) -> tuple[str, bool, bool]:
+    """(situation, inferred, sure): given by the caller or the front matter, else inferred
+    from the vocabulary; `sure` is False when nothing said it and the default was taken."""
     if override:
-        return override, False
+        return override, False, True
     if draft.context:
-        return draft.context, False
-    text = " ".join([draft.text, *draft.prior])
-    return contexts.infer(text), True
-
-
-def _known(draft: Draft, override: str | None) -> bool:
-    """Whether the situation is known: declared, or inferred from its vocabulary."""
-    return bool(override or draft.context) or contexts.infer_sure(
-        " ".join([draft.text, *draft.prior]))[1]
+        return draft.context, False, True
+    context, sure = contexts.infer_sure(" ".join([draft.text, *draft.prior]))
+    return context, True, sure
 
 
 def _problem(draft: Draft, problem: tuple[str, str, int]) -> Finding:

@@ -30,10 +30,17 @@ class Compiled:
         self.patterns = list(params["patterns"])
         self.matcher = nlpmod.dependency_matcher(nlp, self.patterns)
         self.report = params.get("report")
+        self.anchors = _anchors(self.patterns, nlp)
 
     def hits(self, inp: LintInput) -> list[Hit]:
         """One hit per match, spanning the reported tokens."""
         doc, out, seen = inp.doc, [], set()
+        if self.anchors is not None:  # no pattern's first word is here: nothing can match
+            from spacy.attrs import LEMMA, LOWER
+
+            have = set(doc.to_array(LEMMA).tolist()) | set(doc.to_array(LOWER).tolist())
+            if not have & self.anchors:
+                return []
         for match_id, token_ids in self.matcher(doc):
             pattern = self.patterns[int(doc.vocab.strings[match_id][1:])]
             names = [node["RIGHT_ID"] for node in pattern]
@@ -44,3 +51,17 @@ class Compiled:
                 seen.add((start, end))
                 out.append(Hit(start, end))
         return out
+
+
+def _anchors(patterns: list[list[dict[str, Any]]], nlp: Any) -> set[int] | None:
+    """Hashes of the words one of which every match needs (each pattern's first node lists
+    them as LEMMA or LOWER {IN: [...]}); None when a pattern's first node is open."""
+    out: set[int] = set()
+    for pattern in patterns:
+        attrs = pattern[0].get("RIGHT_ATTRS", {})
+        words = [v.get("IN") for k, v in attrs.items()
+                 if k in ("LEMMA", "LOWER") and isinstance(v, dict)]
+        if not words or not isinstance(words[0], list):
+            return None
+        out |= {nlp.vocab.strings.add(str(w)) for w in words[0]}
+    return out
