@@ -59,3 +59,13 @@ def test_blind_dev_floors(blind_dev, category):
 def test_blind_dev_clean_drafts(blind_dev):
     assert blind_dev.clean_total >= 20
     assert blind_dev.clean_flag_rate <= 0.10, [e for e in blind_dev.errors if e["kind"] == "FP"]
+
+
+@pytest.fixture(scope="module")
+def real_dev(linter):
+    return evaluate(str(ROOT / "benchmarks" / "real" / "dev"), linter)
+
+
+def test_real_dev_few_false_alarms(real_dev):
+    assert real_dev.emails >= 130
+    assert real_dev.false_alarm_rate <= 0.05, [e for e in real_dev.errors if e["kind"] == "FP"]
