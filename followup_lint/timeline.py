@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -108,9 +109,14 @@ def _resolve(m: re.Match[str], anchor: dt.date) -> dt.date | None:
 
 
 def _cue(sentence: str) -> bool:
-    low = f" {sentence.lower()} "
-    return any(re.search(r"(?<![\w'])" + re.escape(c) + r"(?![\w])", low)
-               for c in lexicon.get("promise-cues"))
+    return _cue_pattern(lexicon.get("promise-cues")).search(sentence) is not None
+
+
+@functools.lru_cache(maxsize=4)
+def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
+    """One alternation of the cues, as whole words, longest first."""
+    return re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(c) for c in sorted(
+        cues, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
 
 
 def _sentences(notes: Sequence[str], quoted: str) -> Iterable[tuple[str, bool]]:

@@ -35,11 +35,11 @@ class Compiled:
     def hits(self, inp: LintInput) -> list[Hit]:
         """One hit per match, spanning the reported tokens."""
         doc, out, seen = inp.doc, [], set()
-        if self.anchors is not None:  # no pattern's first word is here: nothing can match
+        if self.anchors:  # a pattern can match only if every node with a word list finds one
             from spacy.attrs import LEMMA, LOWER
 
             have = set(doc.to_array(LEMMA).tolist()) | set(doc.to_array(LOWER).tolist())
-            if not have & self.anchors:
+            if not any(all(have & words for words in needs) for needs in self.anchors):
                 return []
         for match_id, token_ids in self.matcher(doc):
             pattern = self.patterns[int(doc.vocab.strings[match_id][1:])]
@@ -53,15 +53,18 @@ class Compiled:
         return out
 
 
-def _anchors(patterns: list[list[dict[str, Any]]], nlp: Any) -> set[int] | None:
-    """Hashes of the words one of which every match needs (each pattern's first node lists
-    them as LEMMA or LOWER {IN: [...]}); None when a pattern's first node is open."""
-    out: set[int] = set()
+def _anchors(patterns: list[list[dict[str, Any]]], nlp: Any) -> list[list[set[int]]] | None:
+    """Per pattern, the hashes of the words its nodes require (a node with LEMMA or LOWER
+    {IN: [...]}); None when some pattern has no such node (it could match anything)."""
+    out: list[list[set[int]]] = []
     for pattern in patterns:
-        attrs = pattern[0].get("RIGHT_ATTRS", {})
-        words = [v.get("IN") for k, v in attrs.items()
-                 if k in ("LEMMA", "LOWER") and isinstance(v, dict)]
-        if not words or not isinstance(words[0], list):
+        needs = []
+        for node in pattern:
+            for key, value in node.get("RIGHT_ATTRS", {}).items():
+                if key in ("LEMMA", "LOWER") and isinstance(value, dict) and isinstance(
+                        value.get("IN"), list):
+                    needs.append({nlp.vocab.strings.add(str(w)) for w in value["IN"]})
+        if not needs:
             return None
-        out |= {nlp.vocab.strings.add(str(w)) for w in words[0]}
+        out.append(needs)
     return out
