@@ -21,7 +21,8 @@ EVIDENCE: Mapping[str, str] = {
     "one-to-one": "the email is to one person, not a group (no 'Hi team', 'Hello all')",
     "prior": "notes of the earlier conversation are given (prior)",
     "new-thread": "the email starts a thread: no quoted reply, no In-Reply-To, no 'Re:' subject",
-    "to-send": "the file is a draft to be sent, not a template (merge fields are a template's job)",
+    "to-send": "the file is a draft being readied to send, not a template: its front matter or "
+               "headers say who it goes to or when, or its situation was given",
 }
 
 _GROUP = re.compile(
@@ -29,6 +30,8 @@ _GROUP = re.compile(
     r"board|members|panel|crew|gang|people|squad|staff|ladies|gentlemen|trustees|council|"
     r"partners|devs|developers|maintainers|list|group|department|reviewers|owners)\b",
     re.IGNORECASE)
+# Front matter (or .eml headers) that only a draft being readied to send carries.
+_SENDING = ("recipient", "sender", "date", "last_contact", "prior", "followup", "in_reply_to")
 _REPLY = re.compile(r"^\s*(re|fwd?|aw|sv|vs|antw|r)\s*(\[\d+\])?\s*:", re.IGNORECASE)
 
 
@@ -58,6 +61,7 @@ def present(draft: Draft, context_inferred: bool, context_guessed: bool = False)
     if not (draft.quoted.strip() or draft.meta.get("in_reply_to")
             or (isinstance(subject, str) and _REPLY.match(subject))):
         have.add("new-thread")
-    if not draft.is_template:
+    if not draft.is_template and (not context_inferred or any(k in draft.meta for k in _SENDING)
+                                  or "template" in draft.meta):  # `template: false` says so
         have.add("to-send")
     return frozenset(have)

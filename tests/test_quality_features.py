@@ -131,3 +131,22 @@ def test_no_thanks_needs_a_favour_in_the_notes(linter):
     favour = "---\nprior: [Dana wrote me a reference letter last week]\n---\n" + ask
     assert "structure.no-thanks" not in {f.rule for f in linter.lint([("d.md", ask)])[0].findings}
     assert "structure.no-thanks" in {f.rule for f in linter.lint([("d.md", favour)])[0].findings}
+
+
+def test_a_merge_field_fails_a_draft_being_sent_not_a_bare_template_file(tmp_path):
+    bare = tmp_path / "skeleton.md"
+    bare.write_text("Hi [Name],\n\nGreat to meet you at the expo. Here is the deck.\n",
+                    encoding="utf-8")
+    draft = tmp_path / "draft.md"
+    draft.write_text("---\nrecipient: Dana Whitfield\ndate: 2026-03-03\n---\n"
+                     + bare.read_text(encoding="utf-8"), encoding="utf-8")
+    severities = {}
+    for path in (bare, draft):
+        result = run_cli("check", str(path), "--format", "json", "--no-cache")
+        severities[path.name] = {f["severity"] for f in json.loads(result.stdout)["files"][0][
+            "findings"] if f["rule"] == "generic.placeholder"}
+    assert severities == {"skeleton.md": {"info"}, "draft.md": {"error"}}
+    given = run_cli("check", str(bare), "--context", "networking", "--format", "json",
+                    "--no-cache")  # a situation given on the command line: a draft to send
+    assert "error" in {f["severity"] for f in json.loads(given.stdout)["files"][0]["findings"]
+                       if f["rule"] == "generic.placeholder"}
