@@ -50,7 +50,8 @@ _DISCLAIMER = re.compile(
     r"confidential)\b|this (?:e-?mail(?: message)?|message|"
     r"communication)(?: and any (?:attachments?|files?)(?: to it)?)? (?:is|are|may (?:be|contain)|"
     r"contains?) (?:confidential|intended|privileged)|if you are not the intended recipient|"
-    r"the information (?:contained )?in this (?:e-?mail|message))", re.IGNORECASE)
+    r"the information (?:contained )?in this (?:e-?mail|message)|legal entity\s*:|"
+    r"registered (?:office|in england|number)\b)", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 

@@ -9,9 +9,12 @@ such a rule was written for.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
+from . import lexicon
+from .kinds.subject import REPLY_PREFIX
 from .model import Draft
 
 EVIDENCE: Mapping[str, str] = {
@@ -25,14 +28,13 @@ EVIDENCE: Mapping[str, str] = {
                "headers say who it goes to or when, or its situation was given",
 }
 
-_GROUP = re.compile(
-    r"\b(team|teams|all|everyone|everybody|folks|guys|y'?all|both|committee|colleagues|friends|"
-    r"board|members|panel|crew|gang|people|squad|staff|ladies|gentlemen|trustees|council|"
-    r"partners|devs|developers|maintainers|list|group|department|reviewers|owners)\b",
-    re.IGNORECASE)
 # Front matter (or .eml headers) that only a draft being readied to send carries.
 _SENDING = ("recipient", "sender", "date", "last_contact", "prior", "followup", "in_reply_to")
-_REPLY = re.compile(r"^\s*(re|fwd?|aw|sv|vs|antw|r)\s*(\[\d+\])?\s*:", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4)
+def _group_words(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
 
 
 def holds(needs: tuple[str, ...], have: frozenset[str]) -> bool:
@@ -51,15 +53,15 @@ def present(draft: Draft, context_inferred: bool, context_guessed: bool = False)
     recipient = draft.meta.get("recipient")
     if isinstance(recipient, str) and recipient.strip():
         have.add("recipient")
-    group = _GROUP.search(draft.section_text("greeting")) or (
-        isinstance(recipient, str) and _GROUP.search(recipient))
-    if not group:
+    group = _group_words(lexicon.get("group-words"))
+    if not (group.search(draft.section_text("greeting"))
+            or (isinstance(recipient, str) and group.search(recipient))):
         have.add("one-to-one")
     if draft.prior:
         have.add("prior")
     subject = draft.meta.get("subject")
     if not (draft.quoted.strip() or draft.meta.get("in_reply_to")
-            or (isinstance(subject, str) and _REPLY.match(subject))):
+            or (isinstance(subject, str) and REPLY_PREFIX.match(subject.lstrip()))):
         have.add("new-thread")
     if not draft.is_template and (not context_inferred or any(k in draft.meta for k in _SENDING)
                                   or "template" in draft.meta):  # `template: false` says so

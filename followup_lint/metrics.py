@@ -8,8 +8,9 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from . import lexicon, scores, timeline
 from . import nlp as nlpmod
-from . import scores, timeline
+from .kinds.field import participant_words
 from .model import Draft, Section
 
 if TYPE_CHECKING:
@@ -64,10 +65,7 @@ def days_since_contact(meta: dict[str, Any], today: dt.date | None = None) -> in
     last = meta.get("last_contact")
     if not isinstance(last, dt.date):
         return None
-    sent = meta.get("date")
-    if not isinstance(sent, dt.date):
-        sent = today or dt.date.today()
-    return (sent - last).days
+    return (send_date(meta, today) - last).days
 
 
 def compute(draft: Draft, doc: Doc) -> dict[str, Any]:
@@ -101,26 +99,16 @@ def compute(draft: Draft, doc: Doc) -> dict[str, Any]:
     }
 
 
-# Nouns that say nothing about which conversation or topic an email is about.
-_VAGUE = frozenset({"moment", "chance", "something", "anything", "everything", "nothing", "lot",
-                    "bit", "way", "ways", "future", "touch", "thing", "things", "time", "week",
-                    "weeks", "month", "day", "days", "today", "tomorrow", "yesterday", "morning",
-                    "afternoon", "evening", "conversation", "chat", "call", "meeting", "talk",
-                    "discussion", "note", "email", "message", "update", "question", "questions",
-                    "idea", "ideas", "thought", "thoughts", "opportunity", "event", "regards",
-                    "best", "thanks", "hope", "interest", "follow", "end", "side",
-                    "point", "points", "step", "steps", "work", "stuff", "people", "team",
-                    "part", "sort", "kind", "couple", "few", "reply", "response", "inbox", "base"})
 
 
 def topic_words(draft: Draft, words: Sequence[Token]) -> int:
     """Distinct nouns, names and numbers in the body that could say what the email is about
     (not vague ones like "conversation" or "moment", not the participants' names)."""
-    names = {w.lower() for key in ("recipient", "sender") if isinstance(draft.meta.get(key), str)
-             for w in re.findall(r"\w+", draft.meta[key])}
+    names = participant_words(draft.meta)
+    vague = frozenset(lexicon.get("vague-words"))
     return len({t.lemma_.lower() for t in words
                 if (t.pos_ in ("NOUN", "PROPN", "NUM") or t.like_num) and not t.is_stop
-                and t.lemma_.lower() not in _VAGUE and t.lower_ not in _VAGUE
+                and t.lemma_.lower() not in vague and t.lower_ not in vague
                 and t.lower_ not in names})
 
 

@@ -36,6 +36,17 @@ def run_cli(*args: str, cwd: str | Path | None = None, stdin: bytes | None = Non
     )
 
 
+def write_rule(root: Path, category: str, name: str, body: str) -> Path:
+    """A one-rule folder <root>/<category>/<name>.yaml with stock message, description and
+    examples after `body` (kind and its parameters); returns root, for --rules."""
+    folder = root / category
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.yaml").write_text(
+        f"name: {name}\nseverity: warning\n{body}\nmessage: m\ndescription: d\n"
+        "examples: {good: [a], bad: [b]}\n", encoding="utf-8")
+    return root
+
+
 @pytest.fixture(scope="session")
 def builtin_rules():
     """The built-in rules, loaded once."""

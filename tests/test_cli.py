@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, write_rule
 
 BAD = "---\ncontext: sales\n---\nHi Dana,\n\nJust checking in. I need an answer by Friday!!\n"
 GOOD = ("---\ncontext: colleague\n---\nHey Sam,\n\nThanks for pairing on the flaky login test "
@@ -88,11 +88,7 @@ def test_malformed_rule_file_exit_2(tmp_path):
 
 
 def test_pattern_spacy_rejects_exit_2(tmp_path):
-    folder = tmp_path / "myrules" / "tone"
-    folder.mkdir(parents=True)
-    (folder / "odd.yaml").write_text(
-        "name: odd\nseverity: warning\nkind: pattern\npatterns: [[{COLOUR: red}]]\n"
-        "message: m\ndescription: d\nexamples: {good: [a], bad: [b]}\n", encoding="utf-8")
+    write_rule(tmp_path / "myrules", "tone", "odd", "kind: pattern\npatterns: [[{COLOUR: red}]]")
     draft = tmp_path / "d.md"
     draft.write_text(GOOD, encoding="utf-8")
     result = run_cli("check", str(draft), "--rules", str(tmp_path / "myrules"))

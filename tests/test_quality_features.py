@@ -8,7 +8,7 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import run_cli
+from conftest import run_cli, write_rule
 
 from followup_lint import lexicon, timeline
 from followup_lint.model import Severity
@@ -100,11 +100,7 @@ def test_word_lists_are_data_and_a_rule_folder_extends_them(tmp_path, linter):
 
 
 def test_an_unknown_word_list_is_one_line_and_exit_2(tmp_path):
-    rules = tmp_path / "house" / "pushy"
-    rules.mkdir(parents=True)
-    (rules / "nag.yaml").write_text(
-        "name: nag\nseverity: warning\nkind: phrase\npatterns: ['@no-such-list']\n"
-        "message: m\ndescription: d\nexamples: {good: [Hi], bad: [Hi]}\n", encoding="utf-8")
+    write_rule(tmp_path / "house", "pushy", "nag", "kind: phrase\npatterns: ['@no-such-list']")
     result = run_cli("check", "-", "--rules", str(tmp_path / "house"), stdin=b"Hi Dana,\n")
     assert result.returncode == 2
     err = result.stderr.decode()
@@ -112,10 +108,14 @@ def test_an_unknown_word_list_is_one_line_and_exit_2(tmp_path):
 
 
 def test_advice_without_its_evidence_is_only_info(linter):
-    text = "Hi team,\n\nThanks for the retro. The notes are in the wiki.\n"
-    report = linter.lint([("d.md", text)], context="meeting")[0]
-    assert all(f.severity == Severity.INFO for f in report.findings
-               if f.rule.startswith(("generic.no-name", "structure.")))
+    hi_there = "Hi there,\n\nThanks for the retro. The notes are in the wiki.\n"
+    named = "---\nrecipient: Dana Whitfield\n---\n" + hi_there
+    def no_name(text):
+        return [f.severity for f in linter.lint([("d.md", text)], context="meeting")[0].findings
+                if f.rule == "generic.no-name"]
+    assert no_name(hi_there) == [Severity.INFO]  # fires, but without a known recipient: info
+    assert no_name(named) == [Severity.INFO]  # the rule itself is advice now
+    assert no_name("Hi team,\n\nThanks for the retro.\n") == []  # a group greeting names them
     casual = "Hey Sam,\n\nlol the deploy is gonna be fine, u know it.\n"
     in_thread = casual + "\n> Is the deploy safe?\n"
     guessed = linter.lint([("d.md", in_thread)])[0]  # situation guessed, a reply in a thread

@@ -20,6 +20,18 @@ def validate(params: Mapping[str, Any]) -> None:
         raise ValueError("'field' must name a front matter key, e.g. recipient")
 
 
+def words_of(value: str) -> list[str]:
+    """The words of a name (2+ letters), titles left out: "Dr. Amara Osei" -> Amara, Osei."""
+    return [w for w in regex.findall(r"[\p{L}][\p{L}'-]+", value)
+            if w.lower().rstrip(".") not in _TITLES]
+
+
+def participant_words(meta: Mapping[str, Any]) -> frozenset[str]:
+    """Lower-cased words of the recipient's and the sender's names (never a topic)."""
+    return frozenset(w.lower() for key in ("recipient", "sender")
+                     if isinstance(meta.get(key), str) for w in words_of(meta[key]))
+
+
 class Compiled:
     """Matches any word (2+ letters, not a title) of the field's value as a whole word."""
 
@@ -31,8 +43,7 @@ class Compiled:
         value = inp.draft.meta.get(self.field)
         if not isinstance(value, str):
             return []
-        words = [w for w in regex.findall(r"[\p{L}][\p{L}'-]+", value)
-                 if w.lower().rstrip(".") not in _TITLES]
+        words = words_of(value)
         if not words:
             return []
         pattern = regex.compile(r"\b(?:" + "|".join(regex.escape(w) for w in words) + r")\b",

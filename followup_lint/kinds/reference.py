@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .. import lexicon
 from .base import Hit, LintInput, in_ranges
+from .field import participant_words
+from .subject import REPLY_PREFIX
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -16,19 +18,6 @@ LOCAL = False
 _CONTENT_POS = {"NOUN", "PROPN", "NUM", "ADJ", "X"}
 _NOUN_POS = {"NOUN", "PROPN", "NUM", "X"}
 _NOT_POINTS = {"PERSON", "DATE", "TIME", "ORDINAL"}
-_REPLY = re.compile(r"\s*(re|fwd?|aw|sv)\s*:", re.IGNORECASE)
-# Words present in nearly every follow-up: they never make a point specific.
-GENERIC = frozenset([
-    "thing", "things", "time", "way", "call", "meeting", "chat", "conversation", "discussion",
-    "talk", "week", "day", "today", "tomorrow", "team", "people", "lot", "bit", "idea",
-    "question", "point", "update", "email", "note", "follow", "next", "step", "steps", "good",
-    "great", "new", "interview", "role", "position", "company", "job", "work", "opportunity",
-    "everyone", "anything", "something", "part", "kind", "sort", "number", "few", "many",
-    "other", "same", "last", "first", "second", "thanks", "thank",
-    # the meeting's own framing is not a discussion point (LABELS.md)
-    "demo", "presentation", "session", "workshop", "visit", "tour", "onsite", "screen",
-    "webinar", "kickoff", "event", "conference", "coffee", "lunch", "dinner", "catch",
-])
 
 
 def validate(params: Mapping[str, Any]) -> None:
@@ -44,9 +33,11 @@ def validate(params: Mapping[str, Any]) -> None:
 
 def _key_words(span: Span, names: frozenset[str] = frozenset()) -> frozenset[str]:
     """Lower-cased lemmas that make a point specific: its nouns and numbers, else adjectives.
-    Participants' names, dates and times are not what was discussed (LABELS.md)."""
+    Participants' names, dates and times are not what was discussed (LABELS.md), nor the
+    words of rules/lists/vague-words.yaml."""
+    vague = frozenset(lexicon.get("vague-words"))
     words = [t for t in span if not t.is_stop and len(t.text) > 1
-             and t.lemma_.lower() not in GENERIC and t.ent_type_ not in _NOT_POINTS
+             and t.lemma_.lower() not in vague and t.ent_type_ not in _NOT_POINTS
              and t.lower_ not in names and not t.lower_.endswith(("'s", "’s"))]
     nouns = [t for t in words if t.pos_ in _NOUN_POS or t.like_num]
     return frozenset(t.lemma_.lower() for t in (nouns or [t for t in words
@@ -98,7 +89,7 @@ class Compiled:
     def _vocabulary(self, inp: LintInput) -> set[str]:
         ranges = inp.ranges
         subject = inp.draft.section("subject")
-        if subject and _REPLY.match(inp.draft.text[subject.start : subject.end]):
+        if subject and REPLY_PREFIX.match(inp.draft.text[subject.start : subject.end].lstrip()):
             # "Re: Pilot questions" repeats the thread's subject; it mentions nothing
             ranges = [r for r in ranges if r != (subject.start, subject.end)]
         return {w for t in inp.doc if in_ranges(t.idx, ranges)
@@ -106,9 +97,7 @@ class Compiled:
 
     def hits(self, inp: LintInput) -> list[Hit]:
         """A hit listing the missing points when too few are mentioned."""
-        names = frozenset(w.lower() for key in ("recipient", "sender")
-                          if isinstance(inp.draft.meta.get(key), str)
-                          for w in re.findall(r"[^\W\d_][\w'-]+", inp.draft.meta[key]))
+        names = participant_words(inp.draft.meta)
         all_points = _dedupe([p for doc in inp.prior_docs for p in points(doc, names)])
         if not all_points:
             return []

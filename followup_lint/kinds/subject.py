@@ -13,7 +13,7 @@ from .base import Hit, LintInput
 KEYS = ("check", "max")
 LOCAL = False
 CHECKS = ("empty", "length", "reply-prefix")
-_PREFIX = re.compile(r"^(?:(?:re|fwd?|fw|aw|wg|sv|vs|tr|antw)\s*(?:\[\d+\])?\s*:\s*)+",
+REPLY_PREFIX = re.compile(r"^(?:(?:re|fwd?|fw|aw|wg|sv|vs|tr|antw)\s*(?:\[\d+\])?\s*:\s*)+",
                      re.IGNORECASE)
 
 
@@ -54,7 +54,7 @@ class Compiled:
         start = section.start + len(written) - len(written.lstrip())
         if self.check == "length" and len(value) > self.max:
             return [Hit(start, start + len(value), {"length": len(value), "max": self.max})]
-        prefix = _PREFIX.match(value) if self.check == "reply-prefix" else None
+        prefix = REPLY_PREFIX.match(value) if self.check == "reply-prefix" else None
         if prefix and not in_thread(inp.draft):
             return [Hit(start, start + len(prefix.group(0).rstrip()),
                         {"prefix": prefix.group(0).strip()})]
