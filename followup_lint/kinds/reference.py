@@ -102,6 +102,8 @@ class Compiled:
         if not all_points:
             return []
         vocabulary = self._vocabulary(inp)
+        if _names_a_third_party(inp, names, vocabulary):
+            return []
         missing = [label for label, words in all_points if not is_mentioned(words, vocabulary)]
         mentioned = len(all_points) - len(missing)
         if mentioned >= self.min_mentioned and mentioned / len(all_points) >= self.min_coverage:
@@ -112,6 +114,18 @@ class Compiled:
             listed += f" and {len(missing) - self.max_listed} more"
         return [Hit(start, end, {"missing": listed, "mentioned": mentioned,
                                  "total": len(all_points)})]
+
+
+def _names_a_third_party(inp: LintInput, names: frozenset[str], vocabulary: set[str]) -> bool:
+    """Whether the draft names someone (or some animal) the notes are about who is not a
+    participant: "sorry about Bramble" refers to "her mare Bramble was put down". Such names
+    are never listed as missing points, but naming one is a reference. A name the draft only
+    uses in its greeting is the reader's, not a point."""
+    greeting = inp.draft.section_text("greeting").lower()
+    third = {t.lower_ for doc in inp.prior_docs for t in doc
+             if t.ent_type_ == "PERSON" and t.is_alpha and len(t.text) > 2
+             and t.lower_ not in names and t.lower_ not in greeting}
+    return bool(third & vocabulary)
 
 
 def _dedupe(items: Sequence[tuple[str, frozenset[str]]]) -> list[tuple[str, frozenset[str]]]:
