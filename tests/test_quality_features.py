@@ -150,3 +150,16 @@ def test_a_merge_field_fails_a_draft_being_sent_not_a_bare_template_file(tmp_pat
                     "--no-cache")  # a situation given on the command line: a draft to send
     assert "error" in {f["severity"] for f in json.loads(given.stdout)["files"][0]["findings"]
                        if f["rule"] == "generic.placeholder"}
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("migration", "migrate", True), ("engineering", "engineer", True),
+    ("dashboards", "dashboard", True), ("organization", "organize", True),
+    ("interviewer", "interest", False),  # share only "inter": no root in common
+    ("analysts", "analytics", False), ("pay", "payment", False),
+])
+def test_two_words_share_a_root_only_when_most_of_the_shorter_is_shared(a, b, same):
+    from followup_lint.kinds.reference import is_mentioned, same_root
+
+    assert same_root(a, b) is same and same_root(b, a) is same
+    assert is_mentioned(frozenset({a}), {b}) is same

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -45,18 +46,32 @@ def _key_words(span: Span, names: frozenset[str] = frozenset()) -> frozenset[str
 
 
 STEM = 5  # letters two words must share to count as one root ("migration", "migrate")
+SLACK = 2  # letters of the shorter word that may differ after the shared part ("migrat|e")
 
 
 def stem(word: str) -> str:
-    """A crude root: the first STEM letters of a word long enough to have a suffix."""
+    """The first STEM letters of a word long enough to have a suffix: the index key of roots."""
     return word[:STEM] if len(word) > STEM else word
+
+
+def same_root(a: str, b: str) -> bool:
+    """Whether two words are one root: equal, or sharing at least STEM leading letters and all
+    but SLACK letters of the shorter ("migration"/"migrate", "engineering"/"engineer"; not
+    "interviewer"/"interest", which share only "inter")."""
+    if a == b:
+        return True
+    shared = len(os.path.commonprefix((a, b)))
+    return shared >= STEM and shared >= min(len(a), len(b)) - SLACK
 
 
 def is_mentioned(words: frozenset[str], vocabulary: set[str]) -> bool:
     """A point counts as mentioned when half its key words (at least one) appear, by lemma,
     word or root ("the dashboard rebuild" mentions "rebuilding the Looker dashboards")."""
-    stems = {stem(v) for v in vocabulary}
-    found = sum(1 for w in words if w in vocabulary or stem(w) in stems)
+    roots: dict[str, list[str]] = {}
+    for v in vocabulary:
+        roots.setdefault(stem(v), []).append(v)
+    found = sum(1 for w in words if w in vocabulary
+                or any(same_root(w, v) for v in roots.get(stem(w), ())))
     return found >= max(1, len(words) // 2)
 
 
