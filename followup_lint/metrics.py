@@ -103,13 +103,14 @@ def compute(draft: Draft, doc: Doc) -> dict[str, Any]:
 
 def topic_words(draft: Draft, words: Sequence[Token]) -> int:
     """Distinct nouns, names and numbers in the body that could say what the email is about
-    (not vague ones like "conversation" or "moment", not the participants' names)."""
+    (not vague ones like "conversation" or "moment", not the participants' names, not dates
+    or times: "on Tuesday" says when, not what)."""
     names = participant_words(draft.meta)
     vague = frozenset(lexicon.get("vague-words"))
     return len({t.lemma_.lower() for t in words
                 if (t.pos_ in ("NOUN", "PROPN", "NUM") or t.like_num) and not t.is_stop
                 and t.lemma_.lower() not in vague and t.lower_ not in vague
-                and t.lower_ not in names})
+                and t.lower_ not in names and t.ent_type_ not in ("DATE", "TIME")})
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•→✓✔▪◦>]|\d{1,2}[.)]|[a-z][.)])\s")
