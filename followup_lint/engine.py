@@ -170,7 +170,7 @@ class Linter:
 
 
 _ENTITY_ATTRS = frozenset({"ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID"})
-_ENTITY_MEASURES = frozenset({"specifics"})
+_ENTITY_MEASURES = frozenset({"specifics", "topic_words"})  # dates are no topic
 
 
 def needed_annotations(rules: Iterable[Rule]) -> frozenset[str]:
