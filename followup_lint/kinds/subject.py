@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..model import Draft
+from ..readers.placeholders import shown_length
 from .base import Hit, LintInput
 
 KEYS = ("check", "max")
@@ -52,8 +53,11 @@ class Compiled:
         if self.check == "empty":
             return [] if value else [Hit(section.start, section.end)]
         start = section.start + len(written) - len(written.lstrip())
-        if self.check == "length" and len(value) > self.max:
-            return [Hit(start, start + len(value), {"length": len(value), "max": self.max})]
+        # a template's subject is as long as it reads once filled in, not as its markup
+        length = (shown_length((inp.draft.unmasked or inp.draft.text)[section.start : section.end]
+                               .strip()) if inp.draft.is_template else len(value))
+        if self.check == "length" and length > self.max:
+            return [Hit(start, start + len(value), {"length": length, "max": self.max})]
         prefix = REPLY_PREFIX.match(value) if self.check == "reply-prefix" else None
         if prefix and not in_thread(inp.draft):
             return [Hit(start, start + len(prefix.group(0).rstrip()),

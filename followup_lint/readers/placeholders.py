@@ -139,6 +139,17 @@ def mask_for(field: str, length: int) -> str:
     return _fill(length, _ORGS, _ORG_TAILS)
 
 
+FIELD_WIDTH = 10  # characters a filled-in merge field is taken to show (a first name, a company)
+
+
+def shown_length(text: str) -> int:
+    """How long a template's line reads once filled in: template logic ({% if %}) shows
+    nothing and each merge field about FIELD_WIDTH characters, whatever its name's length."""
+    bare = _LOGIC.sub("", text)
+    fields = find(bare)
+    return len(bare) - sum(h.end - h.start for h in fields) + FIELD_WIDTH * len(fields)
+
+
 def mask(text: str) -> tuple[str, tuple[str, ...], str | None]:
     """(masked text, the fields found, the first name-field mask or None)."""
     chars = list(text)
