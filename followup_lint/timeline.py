@@ -39,6 +39,7 @@ _DATE = re.compile(
         "day", "day3") + r"(?!\s*(?:century|floor|time|anniversary|percent|%)))"
     r"|(?P<next>next\s+)?" + _WEEKDAY.replace("weekday", "weekday4")
     + r"|(?P<eom>end of (?:the |this )?month)"
+    r"|end of " + _MONTH.replace("month", "month3") +
     r"|(?P<eonm>end of next month)"
     r"|(?P<eow>end of (?:the |this )?week)"
     r"|(?P<nextweek>next week|end of next week)"
@@ -91,6 +92,10 @@ def _resolve(m: re.Match[str], anchor: dt.date) -> dt.date | None:
         if g["next"] and ahead + anchor.weekday() < 7:  # "next Friday" said on a Monday
             ahead += 7
         return anchor + dt.timedelta(days=ahead)
+    if g["month3"]:  # "the end of May": its last day, this year or the next
+        month = _MONTHS[g["month3"].lower().rstrip(".")]
+        year = anchor.year + (month < anchor.month)
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
     if g["eom"]:
         return anchor.replace(day=calendar.monthrange(anchor.year, anchor.month)[1])
     if g["eonm"]:
