@@ -17,7 +17,7 @@ from conftest import ROOT
 from followup_lint.evaluate import evaluate
 
 CATEGORIES = ["generic", "reference", "pushy", "tone", "timing", "structure"]
-CORPUS_RECALL = {"generic": 0.75, "reference": 0.30, "pushy": 0.85, "tone": 0.95,
+CORPUS_RECALL = {"generic": 0.75, "reference": 0.30, "pushy": 0.85, "tone": 0.90,
                  "timing": 0.90, "structure": 0.15}
 
 
@@ -69,3 +69,22 @@ def real_dev(linter):
 def test_real_dev_few_false_alarms(real_dev):
     assert real_dev.emails >= 130
     assert real_dev.false_alarm_rate <= 0.05, [e for e in real_dev.errors if e["kind"] == "FP"]
+
+
+# The sets that were held out once and are now spent (measured, then tuned on): held here so
+# that the fixes made after their measurement cannot silently regress. The figures of their one
+# held-out measurement are in benchmarks/results/.
+SPENT = ["benchmarks/blind2-test", "benchmarks/blind3", "benchmarks/real/test", "benchmarks/real2"]
+
+
+@pytest.fixture(scope="module", params=SPENT)
+def spent(request, linter):
+    return request.param, evaluate(str(ROOT / request.param), linter)
+
+
+def test_spent_sets_precision_and_false_alarms(spent):
+    name, result = spent
+    pooled = sum(s.tp for s in result.scores.values())
+    wrong = sum(s.fp for s in result.scores.values())
+    assert pooled / max(1, pooled + wrong) >= 0.90, (name, result.errors)
+    assert result.false_alarm_rate <= 0.05, (name, [e for e in result.errors if e["kind"] == "FP"])
