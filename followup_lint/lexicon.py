@@ -40,17 +40,17 @@ class Lists(Mapping[str, tuple[str, ...]]):
     """Named lists: name -> items (a weighted list's items are its words, in order), and
     name -> {word: weight} for the weighted ones. Read-only."""
 
-    items: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    entries: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     weighted: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> tuple[str, ...]:
-        return self.items[name]
+        return self.entries[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.items)
+        return iter(self.entries)
 
     def __len__(self) -> int:
-        return len(self.items)
+        return len(self.entries)
 
     def weights(self, name: str) -> Mapping[str, float]:
         """The weights of a weighted list; KeyError for an unknown or unweighted list."""
@@ -85,7 +85,7 @@ def _read_one(path: Path) -> tuple[tuple[str, ...], dict[str, float] | None]:
 
 def read_lists(root: Path) -> dict[str, tuple[str, ...]]:
     """The lists of one rule folder: file stem -> items; InputError when one is malformed."""
-    return dict(read(root).items)
+    return dict(read(root).entries)
 
 
 def read(root: Path) -> Lists:
@@ -107,7 +107,7 @@ def merge(roots: Iterable[Path]) -> Lists:
     weighted: dict[str, dict[str, float]] = {}
     for root in roots:
         found = read(root)
-        for name, more in found.items.items():
+        for name, more in found.entries.items():
             if name in items and (name in weighted) != (name in found.weighted):
                 form = "'weights'" if name in weighted else "'items'"
                 raise InputError(f"{root / LISTS_DIR / name}.yaml: word list: '{name}' is "

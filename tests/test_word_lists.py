@@ -23,8 +23,8 @@ LISTS = ROOT / "rules" / "lists"
 MAX_WORDS = 8
 _WORD = re.compile(r"^[a-z]+(?:['’ -][a-z]+)*$")
 # Alternations of plain words inside a regular expression: "hi|hello|hey|...".
-_ALTERNATION = re.compile(r"(?<![\w\\])([a-z][a-z' ]*(?:\|[a-z][a-z' ]*){%d,})(?![\w])"
-                          % MAX_WORDS, re.IGNORECASE)
+_ALTERNATION = re.compile(r"(?<![\w\\])([a-z][a-z' ]*(?:\|[a-z][a-z' ]*){" + str(MAX_WORDS)
+                          + r",})(?![\w])", re.IGNORECASE)
 
 # Collections of lower-case words that are syntax, not vocabulary: keys of a file format or a
 # protocol, names in the code. (module, first item) -> why.

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from .. import lexicon
 
 
-
 def _pattern(lists: lexicon.Lists) -> re.Pattern[str]:
     """Every merge-field syntax above; "<first_name>"-style fields are a known word before
     "name" (rules/lists/name-field-words.yaml), "<company>", "<name>" or a snake_case name."""
