@@ -141,12 +141,16 @@ def test_a_project_list_keeps_the_form_of_the_builtin_one(tmp_path):
         lexicon.merge([ROOT / "rules", tmp_path])
 
 
-def test_weights_add_and_override():
-    base, more = lexicon.builtin(), None
-    assert base.weights("situation-sales")["demo"] == 3
+def test_weights_add_and_override(tmp_path):
+    (tmp_path / "lists").mkdir()
+    (tmp_path / "lists" / "situation-sales.yaml").write_text(
+        "weights: {demo: 5, widget: 2}\n", encoding="utf-8")
+    merged = lexicon.merge([ROOT / "rules", tmp_path])
+    assert lexicon.builtin().weights("situation-sales")["demo"] == 3
+    assert merged.weights("situation-sales")["demo"] == 5
+    assert merged["situation-sales"][0] == "pricing"  # a weighted list's items: its words
+    assert merged["situation-sales"][-1] == "widget"
     assert lexicon.weights("months")["sept"] == 9
-    assert lexicon.get("situation-sales")[0] == "pricing"  # a weighted list's items: its words
-    assert more is None
 
 
 def test_lists_of_a_run_are_current_only_inside_using(tmp_path):
