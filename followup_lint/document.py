@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from . import contexts
+from . import contexts, lexicon
 from .model import Draft, InputError, OffsetMap, Section
 
 KNOWN_KEYS = frozenset(
@@ -21,22 +21,27 @@ KNOWN_KEYS = frozenset(
 )
 _INLINE_CODE = re.compile(r"`[^`\n]{1,200}`")
 _FENCE = re.compile(r"^\s*(---|\.\.\.)\s*$")
-_GREETING = re.compile(
-    r"^(hi|hello|hey|heya|hiya|yo|sup|howdy|dear|good (morning|afternoon|evening)|greetings|"
-    r"to whom it may concern|morning|evening|afternoon)\b.{0,60}$"
-    r"|^[A-Z][\w.'-]*( [A-Z][\w.'-]*){0,3}[,:!]$",
-    re.IGNORECASE,
-)
-_SIGN_OFF = re.compile(
-    r"^(best|best regards|best wishes|kind regards|kindest regards|warm regards|warmest regards|"
-    r"regards|warmly|warm wishes|cheers|thanks|thanks again|thanks so much|thanks a lot|thx|"
-    r"thank you|thank you again|many thanks|with thanks|sincerely|sincerely yours|yours|"
-    r"yours truly|yours sincerely|yours faithfully|all the best|talk soon|speak soon|"
-    r"respectfully|with gratitude|gratefully|take care|cordially|later|ttyl|love|xo|xoxo|"
-    r"see you soon|see you|with appreciation|appreciatively|respectfully yours|"
-    r"looking forward|onward|onwards|peace)[ \t]*[,.!]*$|^(--|—|–)\s*\S.*$",
-    re.IGNORECASE,
-)
+
+
+def _greeting(lists: lexicon.Lists) -> re.Pattern[str]:
+    """A greeting line: one of rules/lists/greeting-lines.yaml, or a short run of capitalised
+    words ending in , : or ! ("Dana," "Dear Dr Osei:")."""
+    return re.compile(
+        r"^" + lexicon.alternation(lists["greeting-lines"]) + r"\b.{0,60}$"
+        r"|^[A-Z][\w.'-]*( [A-Z][\w.'-]*){0,3}[,:!]$",
+        re.IGNORECASE,
+    )
+
+
+def _sign_off(lists: lexicon.Lists) -> re.Pattern[str]:
+    """A sign-off line: one of rules/lists/sign-off-lines.yaml, or a "-- Name" line."""
+    return re.compile(
+        r"^" + lexicon.alternation(lists["sign-off-lines"]) + r"[ \t]*[,.!]*$"
+        r"|^(--|—|–)\s*\S.*$",
+        re.IGNORECASE,
+    )
+
+
 _ATTRIBUTION = re.compile(r"^\s*(On .{4,200} wrote:|-+ ?Original Message ?-+)\s*$", re.IGNORECASE)
 _CODE_FENCE = re.compile(r"^\s*(```|~~~)")
 # An earlier message pasted below the reply, Outlook style: "-----Original Message-----" or a
@@ -249,14 +254,15 @@ def _sections(masked: str, lines: list[tuple[int, int]], first: int) -> list[Sec
         signature_end = None
     body_start, body_end = content[0][0], content[-1][1]
     head = masked[content[0][0] : content[0][1]].strip()
-    if _GREETING.match(head) and len(content) > 1:
+    if lexicon.compiled(_greeting).match(head) and len(content) > 1:
         out.append(Section("greeting", content[0][0], content[0][1]))
         body_start = content[1][0]
+    sign_off = lexicon.compiled(_sign_off)
     for k in range(len(content) - 1, max(0, len(content) - 7), -1):
         start, end = content[k]
         if start < body_start:
             break
-        if _SIGN_OFF.match(masked[start:end].strip()) and k > 0:
+        if sign_off.match(masked[start:end].strip()) and k > 0:
             body_end = content[k - 1][1]
             out.append(Section("signature", start, signature_end or content[-1][1]))
             break

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import contexts, evidence, kinds, suppress
+from . import contexts, evidence, kinds, lexicon, suppress
 from . import metrics as metricsmod
 from . import nlp as nlpmod
 from .kinds.base import Hit, LintInput, in_ranges
@@ -62,8 +62,13 @@ class Linter:
     def __init__(self, rules: Sequence[Rule], model: str | None = None, *,
                  report_unused_suppressions: bool = False,
                  draft_timeout: float | None = DEFAULT_DRAFT_TIMEOUT,
-                 max_tokens: int | None = MAX_DRAFT_TOKENS) -> None:
+                 max_tokens: int | None = MAX_DRAFT_TOKENS,
+                 lists: lexicon.Lists | None = None) -> None:
         self.rules = tuple(rules)
+        # The word lists the scores and measures read (lexicon.py): None for the built-in
+        # ones, else the built-in lists with a project's rule folders' lists added
+        # (lexicon.for_folders). Public, so part of the cache key.
+        self.lists = lists
         self.model = model
         self.report_unused_suppressions = report_unused_suppressions
         self.max_tokens = max_tokens
@@ -110,6 +115,10 @@ class Linter:
 
     def lint_drafts(self, drafts: Sequence[Draft], context: str | None = None) -> list[FileReport]:
         """Lint drafts already read; one FileReport each, in order."""
+        with lexicon.using(self.lists):
+            return self._lint_drafts(drafts, context)
+
+    def _lint_drafts(self, drafts: Sequence[Draft], context: str | None) -> list[FileReport]:
         if context is not None:
             contexts.validate(context)
         compiled = self.compiled()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import config as configmod
+from . import lexicon
 from .config import Config, Effective, Settings
 from .engine import Linter
 from .model import FileReport, Finding, InputError, Report, Rule, Severity
@@ -96,6 +97,7 @@ def _plan(options: Options) -> tuple[list[str], dict[str, Effective], list[Confi
     """Every file to lint with its effective settings, and the configs that apply."""
     configmod.discover.cache_clear()
     _all_rules.cache_clear()
+    lexicon.for_folders.cache_clear()
     explicit = configmod.load_file(options.config_file) if options.config_file else None
     files = expand_paths(options.paths)
     effective: dict[str, Effective] = {}
@@ -129,7 +131,8 @@ def lint(options: Options) -> Outcome:
         key = (eff.rules, tuple((r.id, r.severity) for r in rules), eff.model, eff.draft_timeout)
         if key not in linters:
             linters[key] = Linter(rules, eff.model, report_unused_suppressions=(
-                options.report_unused_suppressions), draft_timeout=eff.draft_timeout)
+                options.report_unused_suppressions), draft_timeout=eff.draft_timeout,
+                lists=lexicon.for_folders(tuple(eff.rules)))
         result = run(members, linters[key], context=eff.context, prior=options.prior,
                      max_bytes=eff.max_bytes,
                      template=eff.template, require_fields=options.require_fields,

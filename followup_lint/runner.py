@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from . import parallel, readers
+from . import lexicon, parallel, readers
 from .cache import ResultCache
 from .engine import Linter
 from .model import Draft, FileReport, Finding, InputError, Report, Severity, Span
@@ -62,8 +62,9 @@ def run(
                              require_fields=list(require_fields))
     hits = [store.get(s.path, s.text, flag) if store and s.text is not None else None
             for s, flag in zip(sources, flags, strict=True)]
-    read = [hit if hit is not None else _drafts(s, prior, flag, require_fields)
-            for s, flag, hit in zip(sources, flags, hits, strict=True)]
+    with lexicon.using(linter.lists):  # the readers read word lists too (document.py)
+        read = [hit if hit is not None else _drafts(s, prior, flag, require_fields)
+                for s, flag, hit in zip(sources, flags, hits, strict=True)]
     drafts = [d for item in read if isinstance(item, list) for d in item]
     linted = iter(parallel.lint(linter, drafts, context, jobs)) if drafts else iter(())
     reports: list[FileReport] = []

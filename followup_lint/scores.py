@@ -18,6 +18,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from . import lexicon
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
@@ -33,186 +35,82 @@ __all__ = [
 ]
 
 
-def _wordset(text: str) -> frozenset[str]:
-    """Whitespace-separated word list as a frozenset (keeps long lexicons readable)."""
-    return frozenset(text.split())
-
-
 # --------------------------------------------------------------------------------------
-# Word lists (written for this project; deliberately compact and email-oriented)
+# Word lists: rules/lists/*.yaml (lexicon.py), one per strategy or marker; each file says
+# which feature reads it. Syntax of the parse (modals, clitics, POS classes) stays here.
 # --------------------------------------------------------------------------------------
 
-POSITIVE_WORDS = _wordset(
-    """
-    accomplish accomplished accurate admirable admire agree agreeable amazing amazingly
-    amicable appealing appreciative apt attractive awesome beautiful beautifully benefit
-    beneficial best better bless blessed bonus bravo bright brilliant brilliantly calm
-    capable careful carefully celebrate charming cheer cheerful clarity clearer clever
-    comfortable commend compassion compelling competent complement congrats congratulate
-    congratulations considerate constructive convenient cool correct courteous creative
-    curious decent definitive delight delighted delightful dependable diligent easier
-    easy effective efficient elegant eloquent encourage encouraged encouraging energetic
-    engaging enjoy enjoyable enjoyed enlightening enthusiasm enthusiastic excellent
-    exceptional excited exciting exemplary fabulous fair faithful fantastic fascinating
-    favor favorable favour favourite favorite fine flawless fond fortunate fresh
-    friendly fruitful fun generous genius gentle genuine genuinely glad gladly good
-    gorgeous grace graceful gracious great greatest greatly handy happily happy
-    harmonious harmony healthy helpful helpfully heartfelt hero honor honored honour
-    hope hopeful hopefully ideal impeccable impress impressed impressive improve
-    improved improvement incredible incredibly informative ingenious insightful
-    inspiration inspire inspired inspiring intelligent interested interesting intriguing
-    intuitive invaluable joy joyful keen kind kindly kindness knowledgeable laudable
-    liked lively love loved lovely loving loyal lucky magnificent marvelous marvellous
-    masterful masterpiece meaningful merit meticulous neat nice nicely noble notable
-    noteworthy outstanding passion passionate patience patient peaceful perfect
-    perfectly phenomenal pleasant pleasantly pleased pleasing pleasure plentiful
-    polished polite popular positive powerful praise precious precise productive
-    proficient progress prompt promptly proper properly prosper proud prudent quality
-    reasonable recommend recommended refined refreshing reliable remarkable remarkably
-    resolved resourceful respect respectful reward rewarding rich robust safe satisfied
-    satisfy satisfying seamless secure sensible sharp sincere skilful skilled skillful
-    smart smooth solid sophisticated spectacular splendid stable stellar straightforward
-    strong stunning stupendous succeed success successful successfully sufficient superb
-    superior supporter supportive supreme sweet talent talented terrific thorough
-    thoroughly thoughtful thrilled thrive tidy timely tremendous trust trusted
-    trustworthy truthful unbiased useful valuable valued versatile vibrant virtue warm
-    warmly wealth welcome welcomed willing win wisdom wise wonderful wonderfully worth
-    worthwhile worthy wow yay
-    """
-)
-
-NEGATIVE_WORDS = _wordset(
-    """
-    abandon abnormal absurd abuse abusive accuse accusation aggressive aggravate
-    alarming angry anger annoy annoyance annoyed annoying appalling arrogant ashamed
-    atrocious attack awful awkward bad badly ban banned bastard biased bitch bitter
-    blame bloody bogus boring bother bothered broken brutal bully bullshit careless
-    catastrophe censor censorship chaos cheap cheat childish clown clueless clumsy
-    complain complaint confuse confused confusing contempt corrupt coward crap crappy
-    crazy crime criminal crisis critical criticize crude cruel crush damage damaged damn
-    damned danger dangerous dead deceive deceptive defect defective deficient deny
-    deplorable destroy destroyed destructive dick difficult dirty disappoint
-    disappointed disappointing disappointment disaster disastrous disgrace disgraceful
-    disgust disgusted disgusting dishonest dislike dismal disregard disrespect
-    disrespectful disrupt disruptive dissatisfied distort distorted distress disturb
-    disturbing doubt dreadful dubious dumb dump embarrass embarrassed embarrassing error
-    evil exaggerate fail failed failure fake false fault faulty fear fearful filthy flaw
-    flawed fool foolish forbid fraud freak frustrate frustrated frustrating frustration
-    fuck fucking furious garbage ghastly gross guilty harass harassment harm harmful
-    harsh hate hated hateful hell hideous horrible horrendous horrific hostile hurt
-    hypocrite hypocritical idiot idiotic ignorance ignorant ignore ignored illegal
-    illogical immature impatient impolite impossible inaccurate inadequate inappropriate
-    incompetent incompetence inconsistent incorrect inept inferior infuriate infuriating
-    insane insult insulting intimidate intolerable irrelevant irresponsible irritate
-    irritated irritating jerk joke junk lame lazy liar lie lied lies lousy lunatic lying
-    mad malicious mean mediocre mess messy mislead misleading miserable mistake mistaken
-    misuse moron nasty naughty negative neglect nervous nightmare nonsense nuisance
-    obnoxious obscene obsessed odd offend offended offensive outrage outrageous
-    overwhelm pain painful paranoid pathetic petty pity pointless poor poorly pretend
-    prejudice problem problematic propaganda punish racist rage reckless refuse reject
-    rejected repulsive ridiculous rubbish rude ruin ruined sad sadly scam scandal scare
-    scared screw selfish shame shameful shit shitty shock shocking sick silly sloppy
-    slow smear sneaky spam spammer spoil stole stolen stubborn stupid stupidity suck
-    sucks suffer suspicious tedious terrible terribly threat threaten threatening toxic
-    tragic trash troll trolling trouble ugly unacceptable unclear uncomfortable unfair
-    unfortunate unfortunately unfriendly unhappy unhelpful unnecessary unpleasant
-    unreasonable unreliable unwanted unwelcome unwilling upset useless vague vandal
-    vandalise vandalism vandalize vicious victim violate violation violent waste wasted
-    weak weird wicked worse worst worthless wrong wrongly
-    """
-)
-
-_HEDGE_WORDS = _wordset(
-    """
-    think thought believe suppose supposed guess assume presume suspect seem seemed
-    seems seemingly appear appears appeared apparently perhaps maybe might possibly
-    possible probably probable likely unlikely somewhat fairly rather relatively
-    generally usually mostly roughly approximately almost presumably arguably
-    conceivably suggest suggests suggested tend tends wonder wondering unsure
-    uncertain hopefully
-    """
-)
-_HEDGE_PHRASES = ("sort of", "kind of", "a bit", "a little", "not sure")
-_FACTUAL_WORDS = _wordset(
-    "actually really honestly clearly obviously surely certainly definitely frankly"
-)
-_FACTUAL_PHRASES = (
-    "in fact",
-    "the point is",
-    "the reality",
-    "the truth",
-    "the fact is",
-    "as a matter of fact",
-)
-_GREETINGS = _wordset("hi hello hey hiya howdy greetings yo heya")
-_APOLOGY_WORDS = _wordset(
-    "sorry apologize apologise apology apologies regret oops whoops pardon forgive"
-)
-_PLEASE = _wordset("please pls plz")
-_THANKS = _wordset("thank thanks thx ty thanx tks grateful thankful")
-_DEFERENCE_ADJ = _wordset(
-    "great good nice excellent awesome fantastic wonderful brilliant impressive amazing "
-    "superb terrific interesting cool fine outstanding splendid"
-)
-_DEFERENCE_NOUNS = _wordset("work job effort point idea question contribution catch edit edits")
-_DEFERENCE_WORDS = _wordset("kudos bravo congratulations congrats")
-_WH_DIRECT = _wordset("what why who how")
-_DIRECT_STARTS = _wordset("so then and but or")
-_FIRST_SG = _wordset("i me my mine myself")
-_FIRST_PL = _wordset("we us our ours ourselves")
-_SECOND = _wordset("you your yours yourself yourselves u ur ya")
 _YOU = frozenset(("you", "u"))
-_OPENERS = _GREETINGS | _wordset("dear ok okay well oh ah yes no sir madam all everyone folks team")
-_IMPERATIVE_LEADS = _wordset(
-    "please pls plz just kindly now so then and but also do don't dont never"
-)
-# bare imperatives that are conventionally polite or neutral ("let me know", "feel free")
-_SOFT_IMPERATIVES = _wordset("let feel see note thank have enjoy keep excuse forgive")
 _COUNTERFACTUAL = frozenset(("could", "would"))
 _INDICATIVE = frozenset(
     ("can", "will", "ca", "wo")
 )  # "ca"/"wo" are spaCy's halves of "can't"/"won't"
-_INDIRECT_REQUESTS = (
-    "i was wondering",
-    "i wonder",
-    "i 'm wondering",
-    "would it be possible",
-    "is it possible",
-    "would you mind",
-    "do you mind",
-    "if you could",
-    "if you would",
-    "if possible",
-    "if you have time",
-    "if you get a chance",
-    "when you have a",
-    "when you get a",
-    "would you be willing",
-    "would you be able",
-    "would you be interested",
-    "i would be grateful",
-    "i 'd be grateful",
-)
-_OFFERS = (
-    "let me know",
-    "feel free",
-    "happy to help",
-    "glad to help",
-    "would you like",
-    "do you want",
-    "if you need",
-    "can i help",
-    "may i help",
-    "could i help",
-    "of help",
-    "of assistance",
-    "i 'd be happy",
-    "i would be happy",
-    "i 'd be glad",
-    "i would be glad",
-)
-_PERMISSION = ("could i", "may i", "can i", "might i", "could we", "may we", "can we")
-_BTW = ("by the way", "btw", "incidentally")
+
+
+def _split(items: Iterable[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(single words, phrases) of a list: a word counts by form or lemma, a phrase (an item
+    with a space) as whole words in the lower-cased word sequence."""
+    items = tuple(items)
+    return (frozenset(i for i in items if " " not in i),
+            tuple(i for i in items if " " in i))
+
+
+class _Words:
+    """The sets and phrases the scores read, made once per set of lists (lexicon.compiled)."""
+
+    def __init__(self, lists: lexicon.Lists) -> None:
+        def words(name: str) -> frozenset[str]:
+            return frozenset(lists[name])
+
+        self.positive = words("positive-words")
+        self.negative = words("negative-words")
+        self.hedge_words, self.hedge_phrases = _split(lists["hedges"])
+        self.factual_words, self.factual_phrases = _split(lists["factuality"])
+        self.apology_words, self.apology_phrases = _split(lists["apologies"])
+        self.greetings = words("greeting-words")
+        self.openers = self.greetings | words("opening-words")
+        self.please = words("please-words")
+        self.thanks = words("thanks-words")
+        self.praise_adjectives = words("praise-adjectives")
+        self.praise_nouns = words("praise-nouns")
+        self.praise_words = words("praise-words")
+        self.wh_direct = words("direct-question-words")
+        self.direct_starts = words("direct-starts")
+        self.first_sg = words("first-person-singular")
+        self.first_pl = words("first-person-plural")
+        self.first_person = self.first_sg | self.first_pl
+        self.second = words("second-person")
+        self.imperative_leads = words("imperative-leads")
+        self.soft_imperatives = words("soft-imperatives")
+        self.indirect_requests = tuple(lists["indirect-requests"])
+        self.offers = tuple(lists["offers-of-help"])
+        self.permission = tuple(lists["permission-requests"])
+        self.btw = tuple(lists["by-the-way"])
+        self.slang = words("slang-words")
+        self.single_letter_slang = words("single-letter-slang")
+        self.casual_greetings = tuple(lists["casual-greetings"])
+        self.formal_greetings = tuple(lists["formal-greetings"])
+        self.casual_signoffs = tuple(lists["casual-sign-offs"])
+        self.formal_signoffs = tuple(lists["formal-sign-offs"])
+        self.markers: dict[int, bool] = {}  # token text hash -> slang or emoji (_marker)
+
+
+def _words() -> _Words:
+    """The word lists of the current run (the built-in ones, or a project's)."""
+    return lexicon.compiled(_Words)
+
+
+_PUBLIC_LISTS = {"POSITIVE_WORDS": "positive", "NEGATIVE_WORDS": "negative",
+                 "SLANG_WORDS": "slang"}
+
+
+def __getattr__(name: str) -> frozenset[str]:
+    """POSITIVE_WORDS, NEGATIVE_WORDS, SLANG_WORDS: the built-in lists, read when asked."""
+    if name in _PUBLIC_LISTS:
+        with lexicon.using(None):
+            return getattr(_words(), _PUBLIC_LISTS[name])  # type: ignore[no-any-return]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 FEATURE_NAMES: tuple[str, ...] = (
     "gratitude",
@@ -247,56 +145,7 @@ FEATURE_NAMES: tuple[str, ...] = (
 
 # Formality word lists ------------------------------------------------------------------
 
-SLANG_WORDS = _wordset(
-    """
-    gonna wanna gotta gimme lemme dunno kinda sorta outta lotta ya yeah yep yup yea
-    nope nah dude bro bruh guys awesome cool lol lmao rofl omg omfg wtf btw tbh imo
-    imho idk ikr fyi asap thx thanx tks ty pls plz u ur r k kk np tmrw tmr tmw 2day
-    b4 gr8 l8r cya ttyl brb ya'll yall wassup sup hiya heya buddy pal haha hehe lolz
-    xd woohoo yay whoa wow meh ugh oops dont cant wont im ive youre thats isnt
-    doesnt didnt wasnt aint gotcha
-    """
-)
-# one-letter text-speak ("u", "r", "k") only counts in lower case: "U" or "R" may be a name
-_SINGLE_LETTER_SLANG = frozenset(("u", "r", "k"))
 _CONTRACTIONS = frozenset(("n't", "'re", "'ll", "'m", "'ve", "'d"))
-_CASUAL_GREETINGS = ("hey", "yo", "hiya", "heya", "sup", "howdy", "what's up", "hey there")
-_FORMAL_GREETINGS = (
-    "dear",
-    "good morning",
-    "good afternoon",
-    "good evening",
-    "greetings",
-    "to whom it may concern",
-)
-_NEUTRAL_GREETINGS = ("hi", "hello")
-_CASUAL_SIGNOFFS = (
-    "cheers",
-    "thx",
-    "later",
-    "laters",
-    "ttyl",
-    "cya",
-    "xo",
-    "xoxo",
-    "peace",
-    "talk soon",
-)
-_FORMAL_SIGNOFFS = (
-    "sincerely",
-    "yours sincerely",
-    "yours faithfully",
-    "yours truly",
-    "kind regards",
-    "best regards",
-    "warm regards",
-    "warmest regards",
-    "regards",
-    "respectfully",
-    "with gratitude",
-    "with appreciation",
-    "with best regards",
-)
 _EMOJI_RE = re.compile(
     "[\U0001f300-\U0001faff\U0001f1e6-\U0001f1ff\u2600-\u27bf\u2b50\u2b55\u2190-\u21ff\u3030\u303d]"
 )
@@ -341,7 +190,6 @@ _BY_HASH_MAX = 200_000
 _NORMS: dict[int, str] = {}
 _LOWERED: dict[int, str] = {}
 _WORDS: dict[int, bool] = {}
-_MARKERS: dict[int, bool] = {}
 
 
 _POS: dict[int, str] = {}
@@ -462,6 +310,7 @@ def _sentence_starts(view: _View) -> list[int]:
     """Positions of the first word of each sentence, plus the word after an opening
     greeting/vocative."""
     starts: list[int] = []
+    openers = _words().openers
     words = iter(view.word_ids)
     word = next(words, None)
     for a, b in view.sents:
@@ -470,13 +319,13 @@ def _sentence_starts(view: _View) -> list[int]:
         if word is None or word >= b:
             continue
         starts.append(word)
-        if view.norms[word] not in _OPENERS:
+        if view.norms[word] not in openers:
             continue
         # "Hi John, could you ..." -- the clause after the greeting opens the request too
         for i in view.word_ids[view.word_ids.index(word) + 1 :]:
             if i >= b:
                 break
-            if view.pos[i] == "PROPN" or view.norms[i] in _OPENERS:
+            if view.pos[i] == "PROPN" or view.norms[i] in openers:
                 continue
             starts.append(i)
             break
@@ -510,9 +359,10 @@ def _modal_with_you(view: _View, modals: frozenset[str]) -> bool:
 def _is_imperative(sent: Span) -> bool:
     """A bare, subjectless base-form main verb opening the sentence ("Fix it now.")."""
     root = sent.root
+    w = _words()
     if (
         root.tag_ != "VB"
-        or root.lemma_.lower() in _SOFT_IMPERATIVES
+        or root.lemma_.lower() in w.soft_imperatives
         or _subject_of(root) is not None
     ):
         return False
@@ -524,7 +374,7 @@ def _is_imperative(sent: Span) -> bool:
         if tok.i == root.i:
             return True
         # only politeness markers, discourse particles and negation may precede the verb
-        if _norm(tok) not in _IMPERATIVE_LEADS and tok.dep_ != "neg":
+        if _norm(tok) not in w.imperative_leads and tok.dep_ != "neg":
             return False
     return False
 
@@ -554,58 +404,61 @@ def _sat(count: float, scale: float = 1.0) -> float:
 # --------------------------------------------------------------------------------------
 
 
-def _praises_work(tok: Token) -> bool:
+def _praises_work(tok: Token, w: _Words) -> bool:
     """A work noun modified by a praising adjective ("great job", "nice catch")."""
-    return _norm(tok) in _DEFERENCE_NOUNS and any(_norm(c) in _DEFERENCE_ADJ for c in tok.children)
+    return _norm(tok) in w.praise_nouns and any(_norm(c) in w.praise_adjectives
+                                                for c in tok.children)
 
 
-def _appreciates(tok: Token) -> bool:
+def _appreciates(tok: Token, w: _Words) -> bool:
     """First-person "appreciate" ("I appreciate", "we really appreciate")."""
     if tok.lemma_.lower() != "appreciate":
         return False
     subj = _subject_of(tok)
-    return subj is not None and _norm(subj) in _FIRST_SG | _FIRST_PL
+    return subj is not None and _norm(subj) in w.first_person
 
 
-def _deference(view: _View) -> bool:
+def _deference(view: _View, w: _Words) -> bool:
     """Praise of the addressee ("great job", "I appreciate", "kudos", "Nice catch!")."""
     for i in view.word_ids:
-        if (view.norms[i] in _DEFERENCE_WORDS
-                or (view.norms[i] in _DEFERENCE_NOUNS and _praises_work(view.tokens[i]))
-                or (view.lemmas[i] == "appreciate" and _appreciates(view.tokens[i]))):
+        if (view.norms[i] in w.praise_words
+                or (view.norms[i] in w.praise_nouns and _praises_work(view.tokens[i], w))
+                or (view.lemmas[i] == "appreciate" and _appreciates(view.tokens[i], w))):
             return True
-    return any(view.norms[i] in _DEFERENCE_ADJ and view.pos[i] == "ADJ" for i in view.starts)
+    return any(view.norms[i] in w.praise_adjectives and view.pos[i] == "ADJ"
+               for i in view.starts)
 
 
 def politeness_features(doc: Doc | Span) -> dict[str, float]:
     """Politeness strategy features of a request: indicators or saturated counts in [0, 1]."""
+    w = _words()
     v = _View.of(doc)
     starts = set(v.start_words)
     feats = {
-        "gratitude": v.has(_THANKS),
-        "deference": _deference(v),
-        "greeting": bool(starts & _GREETINGS),
-        "apologizing": v.has(_APOLOGY_WORDS) or v.phrases(("excuse me",)) > 0,
-        "please": v.non_start(_PLEASE) > 0,
-        "please_start": bool(starts & _PLEASE),
-        "indirect_btw": v.phrases(_BTW) > 0,
-        "direct_question": bool(starts & _WH_DIRECT),
+        "gratitude": v.has(w.thanks),
+        "deference": _deference(v, w),
+        "greeting": bool(starts & w.greetings),
+        "apologizing": v.has(w.apology_words) or v.phrases(w.apology_phrases) > 0,
+        "please": v.non_start(w.please) > 0,
+        "please_start": bool(starts & w.please),
+        "indirect_btw": v.phrases(w.btw) > 0,
+        "direct_question": bool(starts & w.wh_direct),
         "why_question": "why" in starts,
-        "direct_start": bool(starts & _DIRECT_STARTS),
-        "factuality": v.has(_FACTUAL_WORDS) or v.phrases(_FACTUAL_PHRASES) > 0,
-        "hedges": _sat(v.count(_HEDGE_WORDS) + v.phrases(_HEDGE_PHRASES)),
+        "direct_start": bool(starts & w.direct_starts),
+        "factuality": v.has(w.factual_words) or v.phrases(w.factual_phrases) > 0,
+        "hedges": _sat(v.count(w.hedge_words) + v.phrases(w.hedge_phrases)),
         "counterfactual_modal": _modal_with_you(v, _COUNTERFACTUAL),
         "indicative_modal": _modal_with_you(v, _INDICATIVE),
-        "permission_request": v.phrases(_PERMISSION) > 0,
-        "indirect_request": v.phrases(_INDIRECT_REQUESTS) > 0,
-        "offer_help": v.phrases(_OFFERS) > 0,
-        "first_person_start": bool(starts & _FIRST_SG),
-        "first_person_singular": _sat(v.non_start(_FIRST_SG), 2.0),
-        "first_person_plural": v.has(_FIRST_PL),
-        "second_person": _sat(v.non_start(_SECOND), 2.0),
-        "second_person_start": bool(starts & _SECOND),
-        "positive_lexicon": _sat(v.count(POSITIVE_WORDS), 1.5),
-        "negative_lexicon": _sat(v.count(NEGATIVE_WORDS)),
+        "permission_request": v.phrases(w.permission) > 0,
+        "indirect_request": v.phrases(w.indirect_requests) > 0,
+        "offer_help": v.phrases(w.offers) > 0,
+        "first_person_start": bool(starts & w.first_sg),
+        "first_person_singular": _sat(v.non_start(w.first_sg), 2.0),
+        "first_person_plural": v.has(w.first_pl),
+        "second_person": _sat(v.non_start(w.second), 2.0),
+        "second_person_start": bool(starts & w.second),
+        "positive_lexicon": _sat(v.count(w.positive), 1.5),
+        "negative_lexicon": _sat(v.count(w.negative)),
         "subjunctive": _is_subjunctive(v),
         "imperative": any(_is_imperative(s) for s in v.sentence_spans()),
         "negation": _sat(v.negations),
@@ -636,20 +489,21 @@ def politeness(doc: Doc | Span) -> float:
 # --------------------------------------------------------------------------------------
 
 
-def _is_marker(tok: Token) -> bool:
+def _is_marker(tok: Token, slang: frozenset[str]) -> bool:
     """Slang or emoji token: the tagger mislabels these ("thx" as a noun), so F skips them."""
-    return tok.lower_ in SLANG_WORDS or _EMOJI_RE.search(tok.text) is not None
+    return tok.lower_ in slang or _EMOJI_RE.search(tok.text) is not None
 
 
-def _marker(tok: Token) -> bool:
-    marker = _MARKERS.get(tok.orth)
-    return _remember(_MARKERS, tok.orth, _is_marker(tok)) if marker is None else marker
+def _marker(tok: Token, w: _Words) -> bool:
+    marker = w.markers.get(tok.orth)
+    return _remember(w.markers, tok.orth, _is_marker(tok, w.slang)) if marker is None else marker
 
 
 def _f_score(view: _View) -> float:
     """Heylighen-Dewaele F-score from universal POS tags (50 when there are no words)."""
+    w = _words()
     counted = [p for p, t in zip(view.pos, view.tokens, strict=True)
-               if p not in _F_IGNORED and not _marker(t)]
+               if p not in _F_IGNORED and not _marker(t, w)]
     if not counted:
         return 50.0
     plus = sum(1 for p in counted if p in _F_PLUS)
@@ -674,10 +528,11 @@ def _plain_words(text: str) -> list[str]:
 
 def _slang(text: str) -> int:
     """Slang and text-speak words, read from raw text since spaCy splits "gonna" into "gon na"."""
+    words = _words()
     return sum(
         1
         for w in _plain_words(text)
-        if w.lower() in SLANG_WORDS and (w not in _SINGLE_LETTER_SLANG or w.islower())
+        if w.lower() in words.slang and (w not in words.single_letter_slang or w.islower())
     )
 
 
@@ -704,7 +559,8 @@ def _register(candidates: Iterable[str], formal: Sequence[str], casual: Sequence
 
 def _greeting_register(text: str) -> float:
     """Opening register: "dear"/"good morning" formal, "hey"/"yo" casual, "hi"/"hello" neutral."""
-    return _register(_lines(text)[:1], _FORMAL_GREETINGS, _CASUAL_GREETINGS)
+    w = _words()
+    return _register(_lines(text)[:1], w.formal_greetings, w.casual_greetings)
 
 
 def _closing_segments(text: str) -> list[str]:
@@ -720,7 +576,8 @@ def _signoff_register(text: str) -> float:
     """Closing register: "sincerely"/"kind regards" formal, "cheers"/"thx" casual."""
     # a sign-off is a short closing formula, not a sentence that merely contains the word
     short = [c for c in _closing_segments(text) if len(_plain_words(c)) <= _SIGNOFF_MAX_WORDS]
-    return _register(reversed(short), _FORMAL_SIGNOFFS, _CASUAL_SIGNOFFS)
+    w = _words()
+    return _register(reversed(short), w.formal_signoffs, w.casual_signoffs)
 
 
 def _lowercase_starts(view: _View) -> float:

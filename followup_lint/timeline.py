@@ -18,38 +18,53 @@ from dataclasses import dataclass
 
 from . import lexicon
 
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-_MONTHS["sept"] = 9
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-_WEEKDAY = r"(?P<weekday>" + "|".join(_WEEKDAYS) + r"|mon|tue|tues|wed|thu|thur|thurs|fri)\.?"
 _YEAR = r"(?:,?\s+(?P<year>20\d\d))?"
 
-# One alternative per date form; a form's groups say how to resolve it.
-_DATE = re.compile(
-    r"\b(?:"
-    r"(?P<iso>20\d\d-[01]\d-[0-3]\d)"
-    r"|(?:(?:" + _WEEKDAY + r",?\s+)?(?:the\s+)?" + _DAY + r"(?:\s+of)?\s+" + _MONTH + _YEAR + r")"
-    r"|(?:(?:" + _WEEKDAY.replace("weekday", "weekday2") + r",?\s+)?" + _MONTH.replace(
-        "month", "month2") + r"\s+" + _DAY.replace("day", "day2") + _YEAR.replace("year", "year2")
-    + r")"
-    r"|(?:(?:" + _WEEKDAY.replace("weekday", "weekday3") + r"\s+)?the\s+" + _DAY.replace(
-        "day", "day3") + r"(?!\s*(?:century|floor|time|anniversary|percent|%)))"
-    r"|(?P<next>next\s+)?" + _WEEKDAY.replace("weekday", "weekday4")
-    + r"|(?P<eom>end of (?:the |this )?month)"
-    r"|end of " + _MONTH.replace("month", "month3") +
-    r"|(?P<eonm>end of next month)"
-    r"|(?P<eow>end of (?:the |this )?week)"
-    r"|(?P<nextweek>next week|end of next week)"
-    r"|(?P<tomorrow>tomorrow)"
-    r"|in\s+(?P<n>a|one|two|three|four|five|six|\d)\s+(?P<unit>days?|weeks?)"
-    r")\b",
-    re.IGNORECASE,
-)
+
+def month_pattern(lists: lexicon.Lists) -> str:
+    """The names of rules/lists/months.yaml as (?P<month>...), longest first, with an
+    optional dot (readers/thread.py reads dates with it too)."""
+    names = sorted(lists["months"], key=len, reverse=True)
+    return r"(?P<month>" + "|".join(map(re.escape, names)) + r")\.?"
+
+
+def _date_pattern(lists: lexicon.Lists) -> re.Pattern[str]:
+    """One alternative per date form; a form's groups say how to resolve it."""
+    month = month_pattern(lists)
+    weekday = r"(?P<weekday>" + "|".join(map(re.escape, lists["weekdays"])) + r")\.?"
+    return re.compile(
+        r"\b(?:"
+        r"(?P<iso>20\d\d-[01]\d-[0-3]\d)"
+        r"|(?:(?:" + weekday + r",?\s+)?(?:the\s+)?" + _DAY + r"(?:\s+of)?\s+" + month + _YEAR
+        + r")"
+        r"|(?:(?:" + weekday.replace("weekday", "weekday2") + r",?\s+)?" + month.replace(
+            "month", "month2") + r"\s+" + _DAY.replace("day", "day2")
+        + _YEAR.replace("year", "year2") + r")"
+        r"|(?:(?:" + weekday.replace("weekday", "weekday3") + r"\s+)?the\s+" + _DAY.replace(
+            "day", "day3") + r"(?!\s*(?:century|floor|time|anniversary|percent|%)))"
+        r"|(?P<next>next\s+)?" + weekday.replace("weekday", "weekday4")
+        + r"|(?P<eom>end of (?:the |this )?month)"
+        r"|end of " + month.replace("month", "month3") +
+        r"|(?P<eonm>end of next month)"
+        r"|(?P<eow>end of (?:the |this )?week)"
+        r"|(?P<nextweek>next week|end of next week)"
+        r"|(?P<tomorrow>tomorrow)"
+        r"|in\s+(?P<n>a|one|two|three|four|five|six|\d)\s+(?P<unit>days?|weeks?)"
+        r")\b",
+        re.IGNORECASE,
+    )
+
+
 _NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-_FIRST_PERSON = re.compile(r"^\W*(?:i|we|i'll|we'll|i'd|we'd|i've|we've|my|our)\b", re.IGNORECASE)
+
+
+def _first_person(lists: lexicon.Lists) -> re.Pattern[str]:
+    """A sentence opening in the first person (rules/lists/first-person-openers.yaml)."""
+    return re.compile(r"^\W*" + lexicon.alternation(lists["first-person-openers"]) + r"\b",
+                      re.IGNORECASE)
+
+
 _SENTENCE = re.compile(r"[^.!?\n;]+(?:[.!?;]+|$)", re.MULTILINE)
 
 
@@ -62,8 +77,7 @@ class Promise:
 
 
 def _weekday_index(name: str) -> int:
-    name = name.lower().rstrip(".")
-    return next(i for i, w in enumerate(_WEEKDAYS) if w.startswith(name[:3]))
+    return int(lexicon.weights("weekdays")[name.lower().rstrip(".")])
 
 
 def _resolve(m: re.Match[str], anchor: dt.date) -> dt.date | None:
@@ -75,7 +89,8 @@ def _resolve(m: re.Match[str], anchor: dt.date) -> dt.date | None:
         for month, day, year in (("month", "day", "year"), ("month2", "day2", "year2")):
             if g[month]:
                 when = dt.date(int(g[year]) if g[year] else anchor.year,
-                               _MONTHS[g[month].lower().rstrip(".")], int(g[day]))
+                               int(lexicon.weights("months")[g[month].lower().rstrip(".")]),
+                               int(g[day]))
                 if not g[year] and when < anchor - dt.timedelta(days=60):
                     when = when.replace(year=when.year + 1)
                 return when
@@ -93,7 +108,7 @@ def _resolve(m: re.Match[str], anchor: dt.date) -> dt.date | None:
             ahead += 7
         return anchor + dt.timedelta(days=ahead)
     if g["month3"]:  # "the end of May": its last day, this year or the next
-        month = _MONTHS[g["month3"].lower().rstrip(".")]
+        month = int(lexicon.weights("months")[g["month3"].lower().rstrip(".")])
         year = anchor.year + (month < anchor.month)
         return dt.date(year, month, calendar.monthrange(year, month)[1])
     if g["eom"]:
@@ -136,10 +151,11 @@ def _sentences(notes: Sequence[str], quoted: str) -> Iterable[tuple[str, bool]]:
 def promised(notes: Sequence[str], quoted: str, anchor: dt.date) -> Promise | None:
     """The latest date the reader said they would answer or deliver by, if any."""
     best: Promise | None = None
+    first_person, dates = lexicon.compiled(_first_person), lexicon.compiled(_date_pattern)
     for sentence, theirs in _sentences(notes, quoted):
-        if (not theirs and _FIRST_PERSON.match(sentence)) or not _cue(sentence):
+        if (not theirs and first_person.match(sentence)) or not _cue(sentence):
             continue
-        for m in _DATE.finditer(sentence):
+        for m in dates.finditer(sentence):
             day = _resolve(m, anchor)
             if day is not None and day >= anchor and (best is None or day > best.day):
                 best = Promise(" ".join(m.group(0).split()), day)
@@ -150,8 +166,9 @@ def hardship(notes: Sequence[str], quoted: str) -> str | None:
     """Words in the notes or the thread saying the reader is going through a hard time."""
     terms = lexicon.get("reader-hardship")
     pattern = _hardship_pattern(terms)
+    first_person = lexicon.compiled(_first_person)
     for sentence, theirs in _sentences(notes, quoted):
-        if not theirs and _FIRST_PERSON.match(sentence):
+        if not theirs and first_person.match(sentence):
             continue
         m = pattern.search(sentence)
         if m:

@@ -7,11 +7,11 @@ from typing import Any
 
 import regex
 
+from .. import lexicon
 from .base import Hit, LintInput
 
 KEYS = ("field",)
 LOCAL = True
-_TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "madam"}
 
 
 def validate(params: Mapping[str, Any]) -> None:
@@ -21,9 +21,15 @@ def validate(params: Mapping[str, Any]) -> None:
 
 
 def words_of(value: str) -> list[str]:
-    """The words of a name (2+ letters), titles left out: "Dr. Amara Osei" -> Amara, Osei."""
+    """The words of a name (2+ letters), titles (rules/lists/name-titles.yaml) left out:
+    "Dr. Amara Osei" -> Amara, Osei."""
+    titles = lexicon.compiled(_titles)
     return [w for w in regex.findall(r"[\p{L}][\p{L}'-]+", value)
-            if w.lower().rstrip(".") not in _TITLES]
+            if w.lower().rstrip(".") not in titles]
+
+
+def _titles(lists: lexicon.Lists) -> frozenset[str]:
+    return frozenset(lists["name-titles"])
 
 
 def participant_words(meta: Mapping[str, Any]) -> frozenset[str]:

@@ -15,16 +15,28 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-_FIELD_WORDS = r"(?:first|last|full|company|job|your|my|sender|recipient|contact)"
-PATTERN = re.compile(
-    r"\{\{-?\s*(?P<jinja>[A-Za-z_][\w.]*)[^{}\n]{0,80}?-?\}\}"
-    r"|\{(?P<brace>[A-Za-z_]\w{0,30})\}"
-    r"|\[(?P<bracket>[A-Z][A-Za-z]*(?:[ _][A-Za-z]+){0,3})\](?![(\[:])"
-    r"|<(?P<angle>[A-Z][A-Za-z]*(?:[ _][A-Za-z]+){0,3}|[a-z]+_[a-z_]+|" + _FIELD_WORDS
-    + r"_?name|company|name)>"
-    r"|%(?P<percent>[A-Z][A-Z0-9_]{1,30})%"
-    r"|\*\|(?P<merge>[A-Z][A-Z0-9_]{1,30})\|\*"
-)
+from .. import lexicon
+
+
+def _pattern(lists: lexicon.Lists) -> re.Pattern[str]:
+    """Every merge-field syntax above; "<first_name>"-style fields are a known word before
+    "name" (rules/lists/name-field-words.yaml), "<company>", "<name>" or a snake_case name."""
+    return re.compile(
+        r"\{\{-?\s*(?P<jinja>[A-Za-z_][\w.]*)[^{}\n]{0,80}?-?\}\}"
+        r"|\{(?P<brace>[A-Za-z_]\w{0,30})\}"
+        r"|\[(?P<bracket>[A-Z][A-Za-z]*(?:[ _][A-Za-z]+){0,3})\](?![(\[:])"
+        r"|<(?P<angle>[A-Z][A-Za-z]*(?:[ _][A-Za-z]+){0,3}|[a-z]+_[a-z_]+|"
+        + lexicon.alternation(lists["name-field-words"]) + r"_?name|company|name)>"
+        r"|%(?P<percent>[A-Z][A-Z0-9_]{1,30})%"
+        r"|\*\|(?P<merge>[A-Z][A-Z0-9_]{1,30})\|\*"
+    )
+
+
+def pattern() -> re.Pattern[str]:
+    """The merge-field pattern of the current lists."""
+    return lexicon.compiled(_pattern)
+
+
 _LOGIC = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _ALIASES = {
     "fname": "firstname", "first": "firstname", "givenname": "firstname",
@@ -32,12 +44,21 @@ _ALIASES = {
     "companyname": "company", "organization": "company", "organisation": "company",
     "org": "company", "account": "company", "accountname": "company",
 }
-_NOT_PERSONAL_PREFIXES = ("sender", "my", "your", "from", "rep", "agent", "signature",
-                          "unsubscribe")
-_NOT_PERSONAL = frozenset({"link", "url", "calendarlink", "bookinglink", "date", "today",
-                           "unsubscribe", "signature", "email", "phone"})
-_ORG_HINTS = ("company", "org", "account", "business", "employer", "school", "firm", "brand",
-              "team")
+
+
+class _Fields:
+    """Field-name vocabularies of the current lists (rules/lists/*.yaml)."""
+
+    def __init__(self, lists: lexicon.Lists) -> None:
+        self.impersonal = frozenset(lists["impersonal-fields"])
+        self.impersonal_prefixes = tuple(lists["impersonal-field-prefixes"])
+        self.org_hints = tuple(lists["org-field-hints"])
+
+
+def _fields() -> _Fields:
+    return lexicon.compiled(_Fields)
+
+
 _PEOPLE = ("A", "Al", "Ann", "Dana", "Priya", "Miriam", "Beatriz", "Isabella", "Alexandra",
            "Maximilian")
 _SURNAMES = ("O", "Oh", "Orr", "Vega", "Okoro", "Larsen", "Navarro", "Lindgren", "Castellan",
@@ -75,12 +96,13 @@ def is_name(field: str) -> bool:
 
 def is_org(field: str) -> bool:
     """Whether a (normalised) field holds an organisation."""
-    return any(hint in field for hint in _ORG_HINTS)
+    return any(hint in field for hint in _fields().org_hints)
 
 
 def is_personal(field: str) -> bool:
     """Whether a field makes the email differ per recipient (sender and link fields do not)."""
-    return field not in _NOT_PERSONAL and not field.startswith(_NOT_PERSONAL_PREFIXES)
+    names = _fields()
+    return field not in names.impersonal and not field.startswith(names.impersonal_prefixes)
 
 
 def personal(fields: Iterable[str]) -> list[str]:
@@ -91,7 +113,7 @@ def personal(fields: Iterable[str]) -> list[str]:
 def find(text: str) -> list[Placeholder]:
     """Every merge field in a text, in order."""
     out = []
-    for match in PATTERN.finditer(text):
+    for match in pattern().finditer(text):
         raw = next(g for g in match.groups() if g)
         out.append(Placeholder(match.start(), match.end(), normalise(raw)))
     return out

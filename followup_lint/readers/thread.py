@@ -14,7 +14,9 @@ import datetime as dt
 import email.utils
 import re
 
+from .. import lexicon
 from ..document import sections_of
+from ..timeline import month_pattern
 
 _ATTRIBUTION = re.compile(
     r"^\s*(?:On|Am|Le|El|Il|Op)\s.{4,300}?\s(?:wrote|schrieb|a écrit|escribió|ha scritto|"
@@ -23,17 +25,17 @@ _SEPARATOR = re.compile(r"^\s*(?:-{2,}\s*(?:Original Message|Forwarded message|U
                         r"Nachricht|Message d'origine)\s*-{2,}|_{10,})\s*$", re.IGNORECASE)
 _HEADER = re.compile(r"^\s*\*?(From|Sent|Date|To|Cc|Subject|Von|Gesendet|An|Betreff)\s*:\*?\s",
                      re.IGNORECASE)
-_MONTHS = {m: i for i, names in enumerate(
-    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-     ("oct", "october"), ("nov", "november"), ("dec", "december")], start=1) for m in names}
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_DATES = (
-    re.compile(r"\b(?P<year>\d{4})-(?P<num>\d{2})-(?P<day>\d{2})\b"),
-    re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})", re.I),
-    re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+"
-               r"(?P<year>\d{4})", re.I),
-)
+
+
+def _dates(lists: lexicon.Lists) -> tuple[re.Pattern[str], ...]:
+    """ISO, "May 5, 2026" and "5 May 2026" (month names: rules/lists/months.yaml)."""
+    month = month_pattern(lists)
+    return (
+        re.compile(r"\b(?P<year>\d{4})-(?P<num>\d{2})-(?P<day>\d{2})\b"),
+        re.compile(month + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})", re.I),
+        re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + month + r",?\s+"
+                   r"(?P<year>\d{4})", re.I),
+    )
 
 
 def _header_block(lines: list[str], k: int) -> bool:
@@ -131,10 +133,11 @@ def find_date(text: str) -> dt.date | None:
         except (TypeError, ValueError):
             continue
     found = []
-    for pattern in _DATES:
+    months = lexicon.weights("months")
+    for pattern in lexicon.compiled(_dates):
         for match in pattern.finditer(text):
             parts = match.groupdict()
-            month = int(parts["num"]) if parts.get("num") else _MONTHS[parts["month"].lower()]
+            month = int(parts["num"]) if parts.get("num") else int(months[parts["month"].lower()])
             try:
                 found.append((match.start(), dt.date(int(parts["year"]), month,
                                                      int(parts["day"]))))
