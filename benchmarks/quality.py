@@ -53,7 +53,8 @@ def main() -> None:
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
     parser.add_argument("--limit", type=int, default=None, help="rows of each data set")
     parser.add_argument("--test-splits", action="store_true",
-                        help="also the sets held out once and now spent (their held-out figures are in benchmarks/results/)")
+                        help="also the sets held out once and now spent "
+                             "(their held-out figures are in benchmarks/results/)")
     args = parser.parse_args()
     shared = Path(args.shared)
     linter = Linter(load_rules())

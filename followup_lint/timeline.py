@@ -108,9 +108,9 @@ def _resolve(m: re.Match[str], anchor: dt.date) -> dt.date | None:
             ahead += 7
         return anchor + dt.timedelta(days=ahead)
     if g["month3"]:  # "the end of May": its last day, this year or the next
-        month = int(lexicon.weights("months")[g["month3"].lower().rstrip(".")])
-        year = anchor.year + (month < anchor.month)
-        return dt.date(year, month, calendar.monthrange(year, month)[1])
+        last = int(lexicon.weights("months")[g["month3"].lower().rstrip(".")])
+        in_year = anchor.year + (last < anchor.month)
+        return dt.date(in_year, last, calendar.monthrange(in_year, last)[1])
     if g["eom"]:
         return anchor.replace(day=calendar.monthrange(anchor.year, anchor.month)[1])
     if g["eonm"]:

@@ -163,3 +163,13 @@ def test_two_words_share_a_root_only_when_most_of_the_shorter_is_shared(a, b, sa
 
     assert same_root(a, b) is same and same_root(b, a) is same
     assert is_mentioned(frozenset({a}), {b}) is same
+
+
+@pytest.mark.parametrize(("said", "on", "day"), [
+    ("the board will choose a supplier at the end of May", dt.date(2026, 5, 14),
+     dt.date(2026, 5, 31)),
+    ("he will decide at the end of January", dt.date(2026, 12, 14), dt.date(2027, 1, 31)),
+])
+def test_the_end_of_a_named_month_is_its_last_day(said, on, day):
+    promise = timeline.promised([said], "", on)
+    assert promise is not None and promise.day == day
