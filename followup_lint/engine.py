@@ -157,7 +157,8 @@ class Linter:
         context, inferred, sure = _situation(draft, override)
         metrics = metricsmod.compute(draft, doc)
         if not self.nlp.has_pipe("ner"):
-            metrics["specifics"] = None  # entities were not looked for: no rule reads them
+            for measure in _ENTITY_MEASURES:  # entities were not looked for: no rule reads them
+                metrics[measure] = None
         findings = [_problem(draft, p) for p in draft.problems]
         known = evidence.present(draft, inferred, not sure)
         stopped: list[Finding] = []

@@ -95,7 +95,8 @@ def test_ner_is_left_out_only_when_no_rule_reads_entities(builtin_rules):
     assert needed_annotations([by_attr]) == {"entities"}
 
 
-def test_without_ner_specifics_is_not_measured_and_findings_are_the_same(builtin_rules):
+def test_without_ner_the_entity_measures_are_not_measured_and_findings_are_the_same(
+        builtin_rules):
     plain = [r for r in builtin_rules if r.kind in ("phrase", "regex")]
     text = TEXTS[0]
 
@@ -107,9 +108,10 @@ def test_without_ner_specifics_is_not_measured_and_findings_are_the_same(builtin
     assert "ner" not in lean_linter.nlp.pipe_names
     lean = lean_linter.lint([("a.md", text)])[0]
     assert lean.findings == full.findings
-    assert lean.metrics["specifics"] is None
-    assert {k: v for k, v in lean.metrics.items() if k != "specifics"} == {
-        k: v for k, v in full.metrics.items() if k != "specifics"}
+    entity_measures = ("specifics", "topic_words")  # both read entities (dates are no topic)
+    assert all(lean.metrics[m] is None for m in entity_measures)
+    assert {k: v for k, v in lean.metrics.items() if k not in entity_measures} == {
+        k: v for k, v in full.metrics.items() if k not in entity_measures}
 
 
 def test_spacy_cli_still_works_after_the_lazy_import():
