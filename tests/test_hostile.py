@@ -475,6 +475,17 @@ def test_a_star_pattern_on_a_run_of_capitals_takes_linear_time(linter):
     assert hits and all(0 <= h.start < h.end <= len(doc.text) for h in hits)
 
 
+@pytest.mark.parametrize("note", ["Beth " * 20_000, "Beth " * 4_000 + "Bethx", "Beth's " * 3_000])
+def test_the_sender_named_in_the_notes_takes_linear_time(note):
+    # the notes kind reads the sender's name as "me": a run of names retried from every word
+    # took 4 s on 20 kB of notes (quadratic); one pass takes milliseconds
+    from followup_lint.kinds.notes import _as_first_person
+    started = time.monotonic()
+    [out] = _as_first_person([note], "Beth Doyle " * 100_000)
+    assert time.monotonic() - started < 10
+    assert out.startswith(("me", "my"))
+
+
 def test_runner_lints_good_files_next_to_hostile_ones(tmp_path, builtin_rules):
     (tmp_path / "good.md").write_text(GOOD, encoding="utf-8")
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02")

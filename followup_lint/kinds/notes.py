@@ -3,6 +3,10 @@
 What the reader did or said before ("wrote you a reference", "covered your shift") is in the
 notes, not in the draft. As a `requires` companion, {notes: [...]} holds when any of the
 phrases occurs there (whole words, any case); its hit stands at the start of the body.
+
+The notes are written by the sender about the conversation, often naming themselves in the
+third person ("Sara introduced Liam to the buyer", "Marta covered Beth's shifts"): the
+sender's own name there is read as "me" / "my", so the first-person phrases of a list match.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 import regex
 
 from .base import Hit, LintInput
+from .field import words_of
 
 KEYS = ("notes",)
 LOCAL = False
@@ -41,9 +46,27 @@ class Compiled:
 
     def hits(self, inp: LintInput) -> list[Hit]:
         """One hit at the start of the body when the notes hold a phrase."""
-        notes = "\n".join([*inp.draft.prior, inp.draft.quoted])[:100_000]
+        notes = "\n".join([*_as_first_person(inp.draft.prior, inp.draft.meta.get("sender")),
+                           inp.draft.quoted])[:100_000]
         if not self.pattern.search(notes):
             return []
         body = [s for s in inp.draft.sections if s.name == "body"]
         start = body[0].start if body else 0
         return [Hit(start, start)]
+
+
+_NOT_NAMES = frozenset({"the", "team", "and", "of", "at", "for", "from", "my", "our"})
+
+
+def _as_first_person(notes: tuple[str, ...] | list[str], sender: Any) -> list[str]:
+    """The notes with the sender's name (whole, or any of its words) read as "me" / "my"."""
+    names = [n for n in words_of(sender[:200])  # a name, not a novel: hostile input stays cheap
+             if len(n) <= 40 and n[0].isupper() and n.lower() not in _NOT_NAMES
+             ][:6] if isinstance(sender, str) else []
+    if not names:
+        return list(notes)
+    word = (r"(?:" + "|".join(regex.escape(n) for n in sorted(names, key=len, reverse=True))
+            + r")(?![\w])")
+    # one linear pass: a run of whole name words never fails once begun, so no start is retried
+    run = regex.compile(rf"(?<![\w]){word}(?:\s+{word})*+(?P<pos>['’]s(?![\w]))?")
+    return [run.sub(lambda m: "my" if m["pos"] else "me", note[:20_000]) for note in notes]
