@@ -16,7 +16,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import regex
+from spacy.lang.en.stop_words import STOP_WORDS
 
+from .. import lexicon
 from .base import Hit, LintInput
 from .field import words_of
 
@@ -55,13 +57,11 @@ class Compiled:
         return [Hit(start, start)]
 
 
-_NOT_NAMES = frozenset({"the", "team", "and", "of", "at", "for", "from", "my", "our"})
-
-
 def _as_first_person(notes: tuple[str, ...] | list[str], sender: Any) -> list[str]:
     """The notes with the sender's name (whole, or any of its words) read as "me" / "my"."""
     names = [n for n in words_of(sender[:200])  # a name, not a novel: hostile input stays cheap
-             if len(n) <= 40 and n[0].isupper() and n.lower() not in _NOT_NAMES
+             if len(n) <= 40 and n[0].isupper() and n.lower() not in STOP_WORDS
+             and n.lower() not in lexicon.get("group-words")
              ][:6] if isinstance(sender, str) else []
     if not names:
         return list(notes)
