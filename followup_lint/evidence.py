@@ -25,11 +25,11 @@ EVIDENCE: Mapping[str, str] = {
     "prior": "notes of the earlier conversation are given (prior)",
     "new-thread": "the email starts a thread: no quoted reply, no In-Reply-To, no 'Re:' subject",
     "to-send": "the file is a draft being readied to send, not a template: its front matter or "
-               "headers say who it goes to or when, or its situation was given",
+               "headers say who it goes to or when, or its situation was given for this run",
 }
 
 # Front matter (or .eml headers) that only a draft being readied to send carries.
-_SENDING = ("recipient", "sender", "date", "last_contact", "prior", "followup", "in_reply_to")
+_SENDING = ("recipient", "sender", "date", "last_contact", "prior", "in_reply_to")
 
 
 @functools.lru_cache(maxsize=4)
@@ -63,7 +63,11 @@ def present(draft: Draft, context_inferred: bool, context_guessed: bool = False)
     if not (draft.quoted.strip() or draft.meta.get("in_reply_to")
             or (isinstance(subject, str) and REPLY_PREFIX.match(subject.lstrip()))):
         have.add("new-thread")
-    if not draft.is_template and (not context_inferred or any(k in draft.meta for k in _SENDING)
+    # A situation given for this run (--context, the config, the editor) marks a draft being
+    # readied; one written in the file's own front matter does not: a template in a library
+    # carries its situation and its place in a sequence, but no reader and no send date.
+    given_context = not context_inferred and "context" not in draft.meta
+    if not draft.is_template and (given_context or any(k in draft.meta for k in _SENDING)
                                   or "template" in draft.meta):  # `template: false` says so
         have.add("to-send")
     return frozenset(have)
