@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import regex
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from .. import lexicon
 from .base import Hit, LintInput
@@ -59,6 +58,8 @@ class Compiled:
 
 def _as_first_person(notes: tuple[str, ...] | list[str], sender: Any) -> list[str]:
     """The notes with the sender's name (whole, or any of its words) read as "me" / "my"."""
+    from spacy.lang.en.stop_words import STOP_WORDS  # here: the client imports kinds, never spaCy
+
     names = [n for n in words_of(sender[:200])  # a name, not a novel: hostile input stays cheap
              if len(n) <= 40 and n[0].isupper() and n.lower() not in STOP_WORDS
              and n.lower() not in lexicon.get("group-words")

@@ -107,8 +107,10 @@ class Compiled:
         if subject and REPLY_PREFIX.match(inp.draft.text[subject.start : subject.end].lstrip()):
             # "Re: Pilot questions" repeats the thread's subject; it mentions nothing
             ranges = [r for r in ranges if r != (subject.start, subject.end)]
-        return {w for t in inp.doc if in_ranges(t.idx, ranges)
-                for w in (t.lemma_.lower(), t.lower_)}
+        words = {w for t in inp.doc if in_ranges(t.idx, ranges)
+                 for w in (t.lemma_.lower(), t.lower_)}
+        groups = lexicon.compiled(_same_meaning)
+        return words | {m for w in words for m in groups.get(w, ())}
 
     def hits(self, inp: LintInput) -> list[Hit]:
         """A hit listing the missing points when too few are mentioned."""
@@ -129,6 +131,17 @@ class Compiled:
             listed += f" and {len(missing) - self.max_listed} more"
         return [Hit(start, end, {"missing": listed, "mentioned": mentioned,
                                  "total": len(all_points)})]
+
+
+def _same_meaning(lists: lexicon.Lists) -> dict[str, frozenset[str]]:
+    """rules/lists/same-meaning.yaml: word -> every word it shares a group with ("kid" ->
+    child, children, son, ...), so "the kids" mentions "her two children"."""
+    groups: dict[str, frozenset[str]] = {}
+    for item in lists["same-meaning"]:
+        words = frozenset(w.strip().lower() for w in item.split("=") if w.strip())
+        for word in words:
+            groups[word] = groups.get(word, frozenset()) | words
+    return groups
 
 
 def _names_a_third_party(inp: LintInput, names: frozenset[str], vocabulary: set[str]) -> bool:
