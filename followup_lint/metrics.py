@@ -117,6 +117,11 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*•→✓✔▪◦>]|\d{1,2}[.)]|[a-z][.)])\
 _ASIDE = re.compile(r'\([^()\n]{0,200}\)|"[^"\n]{0,200}"|“[^”\n]{0,200}”')
 
 
+# "?" standing for a quote mark or an apostrophe that a mail client mangled ("function
+# ?getline?", "don?t"): not a question
+_NOT_A_QUESTION = re.compile(r"(?<![\w?])\?(?=[\w])[^\s?]{0,80}\?|(?<=\w)\?(?=\w)")
+
+
 def prose_questions(draft: Draft) -> int:
     """Questions the reader is asked in running text: not the items of a list (a questionnaire
     is easy to answer), nor asides in brackets or quotes ("(are you getting ROI?)")."""
@@ -126,15 +131,26 @@ def prose_questions(draft: Draft) -> int:
             continue
         for line in draft.text[section.start : section.end].splitlines():
             if not _LIST_ITEM.match(line):
-                count += len(re.findall(r"\?+", _ASIDE.sub(" ", line)))
+                count += len(re.findall(r"\?+", _ASIDE.sub(" ", _NOT_A_QUESTION.sub(" ", line))))
     return count
 
 
+# A line of a patch or of code: diff markers, a comment, a statement; "- item" is a list item
+_CODE_LINE = re.compile(r"^(?:\+|-(?=\S)|@@|diff |index [0-9a-f]|--- a/| [ \t]*(?:\*|//|#|\w+\(|"
+                        r"return\b|if \(|for \(|\}))|[;{}][ \t]*$|\|[ \t]*\d+[ \t]*[+-]*[ \t]*$")
+
+
 def longest_paragraph(draft: Draft) -> int:
-    """Words in the longest paragraph of the body (a wall of text has no breaks)."""
+    """Words in the longest paragraph of prose in the body (a wall of text has no breaks); a
+    block most of whose lines are a patch or code is not prose (list mails carry patches)."""
     body = " \n\n ".join(draft.text[s.start : s.end] for s in draft.sections if s.name == "body")
     paragraphs = [p for p in re.split(r"\n[ \t\r]*\n", body) if p.strip()]
-    return max((len(p.split()) for p in paragraphs), default=0)
+    return max((len(p.split()) for p in paragraphs if not _is_code(p)), default=0)
+
+
+def _is_code(paragraph: str) -> bool:
+    lines = [line for line in paragraph.splitlines() if line.strip()]
+    return len(lines) >= 3 and 2 * sum(1 for line in lines if _CODE_LINE.search(line)) >= len(lines)
 
 
 def send_date(meta: dict[str, Any], today: dt.date | None = None) -> dt.date:
