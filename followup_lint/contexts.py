@@ -61,7 +61,7 @@ def infer_sure(text: str) -> tuple[str, bool]:
         for context, vocab in lexicon.compiled(_vocabularies).items()
     }
     best = max(scores, key=lambda c: (scores[c], -CONTEXTS.index(c)))
-    return (best, True) if scores[best] >= 2 else (DEFAULT_CONTEXT, False)
+    return (best, True) if scores[best] >= 3 else (DEFAULT_CONTEXT, False)
 
 
 def register(context: str) -> str:
