@@ -95,7 +95,9 @@ def compute(draft: Draft, doc: Doc) -> dict[str, Any]:
         "prior_points": len(draft.prior),
         "topic_words": topic_words(draft, words),
         "longest_paragraph": longest_paragraph(draft),
-        "prose_questions": prose_questions(draft),
+        "prose_questions": (asked := prose_questions(draft)),
+        # questions per 100 words: five questions in 80 words are a stack, in 900 a discussion
+        "question_density": round(100 * asked / len(words), 1) if words else 0.0,
     }
 
 

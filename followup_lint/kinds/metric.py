@@ -13,7 +13,7 @@ LOCAL = False
 MEASURES = ("words", "sentences", "reading_grade", "questions", "exclamations", "specifics",
             "days_since_contact", "followup", "formality", "politeness", "avg_sentence_words",
             "days_to_promised", "reader_hardship", "longest_paragraph",
-            "prior_points", "topic_words", "prose_questions")
+            "prior_points", "topic_words", "prose_questions", "question_density")
 
 
 def validate(params: Mapping[str, Any]) -> None:
