@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -139,7 +140,10 @@ def prose_questions(draft: Draft) -> int:
 
 # A line of a patch or of code: diff markers, a comment, a statement; "- item" is a list item
 _CODE_LINE = re.compile(r"^(?:\+|-(?=\S)|@@|diff |index [0-9a-f]|--- a/| [ \t]*(?:\*|//|#|\w+\(|"
-                        r"return\b|if \(|for \(|\}))|[;{}][ \t]*$|\|[ \t]*\d+[ \t]*[+-]*[ \t]*$")
+                        r"return\b|if \(|for \(|\}))|[;{}][ \t]*$|\|[ \t]*\d+[ \t]*[+-]*[ \t]*$"
+                        # a log line: "[INFO] Building jar", "WARNING: ...", "2012-04-19 08:53:12"
+                        r"|^\[?(?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE|FATAL|SEVERE)\]?[: ]"
+                        r"|^\d{4}-\d\d-\d\d[ T]\d\d:\d\d|^[A-Z][a-z]{2} \d{1,2}, \d{4} \d")
 
 
 def longest_paragraph(draft: Draft) -> int:
@@ -150,9 +154,20 @@ def longest_paragraph(draft: Draft) -> int:
     return max((len(p.split()) for p in paragraphs if not _is_code(p)), default=0)
 
 
+_PROSE_WORD = re.compile(r"\b[a-z]{2,}\b")
+
+
 def _is_code(paragraph: str) -> bool:
+    """A block most of whose lines are code, a patch or machine output (log lines with fewer
+    than three words of prose: "204/300K", "[INFO] BUILD SUCCESS"; lines that all start alike)."""
     lines = [line for line in paragraph.splitlines() if line.strip()]
-    return len(lines) >= 3 and 2 * sum(1 for line in lines if _CODE_LINE.search(line)) >= len(lines)
+    if len(lines) < 3:
+        return False
+    # most lines starting with one word ("Performance: Parsing ...", "- item") is output or a list
+    firsts = Counter(line.split()[0] for line in lines)
+    return 2 * max(firsts.values()) >= len(lines) or 2 * sum(
+        1 for line in lines if _CODE_LINE.search(line) or len(_PROSE_WORD.findall(line)) < 3
+    ) >= len(lines)
 
 
 def send_date(meta: dict[str, Any], today: dt.date | None = None) -> dt.date:
