@@ -37,7 +37,7 @@ def _vocabularies(lists: lexicon.Lists) -> dict[str, tuple[tuple[str, float], ..
     return {c: tuple(lists.weights(VOCABULARY_LIST.format(c)).items()) for c in CONTEXTS}
 
 
-_WORD = re.compile(r"[a-z][a-z'-]*")
+_WORD = re.compile(r"[a-z](?:[a-z'-]*[a-z])?")  # "trustees'" is trustees
 
 
 def validate(name: str, source: str = "--context") -> str:

@@ -173,3 +173,18 @@ def test_two_words_share_a_root_only_when_most_of_the_shorter_is_shared(a, b, sa
 def test_the_end_of_a_named_month_is_its_last_day(said, on, day):
     promise = timeline.promised([said], "", on)
     assert promise is not None and promise.day == day
+
+
+# --- the situation, inferred from the words ------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # one shared word is not enough: a list mail about "the position of the grid"
+    ("The position of the grid cells follows the rotated pole.", ("meeting", False)),
+    # a telling word is; a possessive plural is its word ("the trustees' meeting")
+    ("the trustees' meeting approved the new lease in principle", ("meeting", True)),
+    ("Thank you for the interview on Tuesday.", ("job-interview", True)),
+])
+def test_the_situation_is_inferred_only_from_telling_words(text, expected):
+    from followup_lint import contexts
+    assert contexts.infer_sure(text) == expected
