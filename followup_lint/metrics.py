@@ -163,9 +163,11 @@ def _is_code(paragraph: str) -> bool:
     lines = [line for line in paragraph.splitlines() if line.strip()]
     if len(lines) < 3:
         return False
-    # most lines starting with one word ("Performance: Parsing ...", "- item") is output or a list
-    firsts = Counter(line.split()[0] for line in lines)
-    return 2 * max(firsts.values()) >= len(lines) or 2 * sum(
+    # most lines opening with one marker ("Performance:", "[INFO]", "-") is output or a list;
+    # prose lines that happen to start with "the" are not
+    firsts = Counter(first for line in lines
+                     if not (first := line.split()[0]).isalpha() or first.endswith(":"))
+    return (bool(firsts) and 2 * max(firsts.values()) >= len(lines)) or 2 * sum(
         1 for line in lines if _CODE_LINE.search(line) or len(_PROSE_WORD.findall(line)) < 3
     ) >= len(lines)
 

@@ -58,16 +58,29 @@ class Compiled:
 
 def _as_first_person(notes: tuple[str, ...] | list[str], sender: Any) -> list[str]:
     """The notes with the sender's name (whole, or any of its words) read as "me" / "my"."""
+    run = (_name_run(sender[:200], lexicon.compiled(_group_words)) if isinstance(sender, str)
+           else None)
+    if run is None:
+        return list(notes)
+    return [run.sub(lambda m: "my" if m["pos"] else "me", note[:20_000]) for note in notes]
+
+
+def _group_words(lists: lexicon.Lists) -> frozenset[str]:
+    return frozenset(lists["group-words"])
+
+
+@functools.lru_cache(maxsize=64)
+def _name_run(sender: str, groups: frozenset[str]) -> regex.Pattern[str] | None:
+    """A run of the sender's name words ("Beth", "Beth Doyle", "Beth's"), compiled once per
+    sender and project word lists (a template library has one sender for many drafts)."""
     from spacy.lang.en.stop_words import STOP_WORDS  # here: the client imports kinds, never spaCy
 
-    names = [n for n in words_of(sender[:200])  # a name, not a novel: hostile input stays cheap
+    names = [n for n in words_of(sender)  # a name, not a novel: hostile input stays cheap
              if len(n) <= 40 and n[0].isupper() and n.lower() not in STOP_WORDS
-             and n.lower() not in lexicon.get("group-words")
-             ][:6] if isinstance(sender, str) else []
+             and n.lower() not in groups][:6]
     if not names:
-        return list(notes)
+        return None
     word = (r"(?:" + "|".join(regex.escape(n) for n in sorted(names, key=len, reverse=True))
             + r")(?![\w])")
     # one linear pass: a run of whole name words never fails once begun, so no start is retried
-    run = regex.compile(rf"(?<![\w]){word}(?:\s+{word})*+(?P<pos>['’]s(?![\w]))?")
-    return [run.sub(lambda m: "my" if m["pos"] else "me", note[:20_000]) for note in notes]
+    return regex.compile(rf"(?<![\w]){word}(?:\s+{word})*+(?P<pos>['’]s(?![\w]))?")
