@@ -76,6 +76,9 @@ class Linter:
         # checked in time does not depend on it, and one that was not is never cached.
         self._draft_timeout = draft_timeout
         self._compiled: list[_CompiledRule] | None = None
+        # read once: the property is asked for on every draft (the pipeline's key)
+        self._exclude: tuple[str, ...] = (() if "entities" in needed_annotations(self.rules)
+                                          else ("ner",))
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle without the compiled matchers (spaCy objects): a worker compiles its own."""
@@ -84,7 +87,7 @@ class Linter:
     @property
     def exclude(self) -> tuple[str, ...]:
         """Pipeline components these rules never read, left out of the pipeline."""
-        return () if "entities" in needed_annotations(self.rules) else ("ner",)
+        return self._exclude
 
     @property
     def nlp(self) -> Language:
@@ -322,6 +325,9 @@ def _filter(item: _CompiledRule, inp: LintInput, hits: list[Hit]) -> list[Hit]:
     blockers = _matches(item.unless, inp, everywhere)
     if item.rule.unless_within == "draft":
         return [] if blockers else hits
+    if item.rule.unless_within == "match":  # the exception's own words hold the finding
+        return [h for h in hits if not any(b.start <= h.start and h.end <= b.end
+                                           for b in blockers)]
     if item.rule.unless_within == "line":
         text = inp.draft.text
         return [h for h in hits if not any(

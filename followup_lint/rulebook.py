@@ -165,8 +165,9 @@ def parse_rule(data: Any, path: Path, category: str) -> Rule:
         raise _fail(path, name, str(exc)) from None
     only, exclude = _contexts(data.get("contexts"), path, name)
     within = data.get("unless_within", "sentence")
-    if within not in ("sentence", "line", "draft"):
-        raise _fail(path, name, "'unless_within' must be 'sentence', 'line' or 'draft'")
+    if within not in ("sentence", "line", "draft", "match"):
+        raise _fail(path, name,
+                    "'unless_within' must be 'sentence', 'line', 'draft' or 'match'")
     from .evidence import EVIDENCE
 
     needs = data.get("evidence", [])

@@ -107,10 +107,12 @@ def _resolve(m: re.Match[str], anchor: dt.date) -> dt.date | None:
         if g["next"] and ahead + anchor.weekday() < 7:  # "next Friday" said on a Monday
             ahead += 7
         return anchor + dt.timedelta(days=ahead)
-    if g["month3"]:  # "the end of May": its last day, this year or the next
+    if g["month3"]:  # "the end of May": its last day, this year or (long past) the next
         last = int(lexicon.weights("months")[g["month3"].lower().rstrip(".")])
-        in_year = anchor.year + (last < anchor.month)
-        return dt.date(in_year, last, calendar.monthrange(in_year, last)[1])
+        end = dt.date(anchor.year, last, calendar.monthrange(anchor.year, last)[1])
+        if end < anchor - dt.timedelta(days=60):  # as for "May 3": a recent month is this year's
+            end = dt.date(anchor.year + 1, last, calendar.monthrange(anchor.year + 1, last)[1])
+        return end
     if g["eom"]:
         return anchor.replace(day=calendar.monthrange(anchor.year, anchor.month)[1])
     if g["eonm"]:

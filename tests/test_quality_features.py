@@ -26,6 +26,8 @@ MONDAY = dt.date(2026, 3, 2)
     ("will answer by March 20th, 2026", dt.date(2026, 3, 20)),
     ("expects to know in two weeks", dt.date(2026, 3, 16)),
     ("she'll send the contract on 2026-04-01", dt.date(2026, 4, 1)),
+    ("the board will choose a supplier at the end of May", dt.date(2026, 5, 31)),
+    ("they will decide by the end of November", dt.date(2026, 11, 30)),
 ])
 def test_the_readers_date_is_resolved_against_the_day_it_was_said(note, day):
     promise = timeline.promised([note], "", MONDAY)
@@ -39,6 +41,15 @@ def test_the_readers_date_is_resolved_against_the_day_it_was_said(note, day):
 ])
 def test_no_promise_is_read_where_there_is_none(note):
     assert timeline.promised([note], "", MONDAY) is None
+
+
+def test_a_month_end_just_past_is_not_pushed_a_year_ahead():
+    """'by the end of October' said in a note read on 20 November has passed (blind5 g27);
+    taking it as next October made a third follow-up 'before the promised date'."""
+    note = "Priyanka said she'd gather feedback by the end of October"
+    assert timeline.promised([note], "", dt.date(2026, 11, 20)) is None
+    later = timeline.promised(["they will decide by the end of July"], "", dt.date(2026, 11, 20))
+    assert later is not None and later.day == dt.date(2027, 7, 31)  # long past: next year's
 
 
 def test_a_promise_in_the_quoted_thread_counts_in_the_first_person():
