@@ -75,21 +75,54 @@ def is_mentioned(words: frozenset[str], vocabulary: set[str]) -> bool:
     return found >= max(1, len(words) // 2)
 
 
+_CONTENT_DEPS = {"acl", "relcl", "advcl", "ccomp", "xcomp", "conj", "parataxis"}
+
+
+def framing(doc: Doc) -> set[int]:
+    """Indices of the tokens that only frame the meeting: each sentence whose head is a
+    meeting (rules/lists/meeting-heads.yaml: "Panel interview for Logistics Coordinator at
+    Harbourline", "met at the spring convention"), less what it says anything was about
+    (rules/lists/topic-prepositions.yaml: "call about the scaffolding", "the role on the
+    Wharf Street scheme") and any clause of its own ("call to go through the budget", "met
+    and talked about kilns")."""
+    heads = frozenset(lexicon.get("meeting-heads"))
+    topics = frozenset(lexicon.get("topic-prepositions"))
+    out: set[int] = set()
+    for sent in doc.sents:
+        root = sent.root
+        if root.lemma_.lower() not in heads and root.lower_ not in heads:
+            continue
+        kept = {t.i for t in root.subtree}
+        for token in root.subtree:
+            if (token.head is root and token.dep_ in _CONTENT_DEPS) or (
+                    token.dep_ == "prep" and token.lower_ in topics):
+                kept -= {t.i for t in token.subtree}
+        out |= kept
+    return out
+
+
 def points(doc: Doc, names: frozenset[str] = frozenset()) -> list[tuple[str, frozenset[str]]]:
     """Specific points of one prior note: entities, noun chunks and numbers, longest first.
     `names`: lower-cased words of the participants' names, never a point."""
+    return [(label, words) for label, words, _ in framed_points(doc, names)]
+
+
+def framed_points(doc: Doc, names: frozenset[str] = frozenset(),
+                  ) -> list[tuple[str, frozenset[str], bool]]:
+    """points(), each with whether it only frames the meeting (framing())."""
     spans = [*doc.ents, *doc.noun_chunks, *(doc[t.i : t.i + 1] for t in doc if t.like_num)]
     chosen: list[Span] = []
     for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
         if not any(span.start < c.end and c.start < span.end for c in chosen):
             chosen.append(span)
+    frame = framing(doc)
     out = []
     for span in sorted(chosen, key=lambda s: s.start):
         words = _key_words(span, names)
         if words:
             label = " ".join(t.text for t in span if t.pos_ not in {"DET", "PRON", "PART"}
                              and t.dep_ not in {"poss", "case"}).strip()
-            out.append((label or span.text, words))
+            out.append((label or span.text, words, all(t.i in frame for t in span)))
     return out
 
 
@@ -115,7 +148,14 @@ class Compiled:
     def hits(self, inp: LintInput) -> list[Hit]:
         """A hit listing the missing points when too few are mentioned."""
         names = participant_words(inp.draft.meta)
-        all_points = _dedupe([p for doc in inp.prior_docs for p in points(doc, names)])
+        # the meeting's own framing in the first note (its role, organisation, event) is no
+        # discussion point when the notes hold others: "the Logistics Coordinator role"
+        # alone mentions none; a later note framed so ("the site visit to Stortford Road")
+        # is a point of its own
+        framed = [(label, words, frame and k == 0) for k, doc in enumerate(inp.prior_docs)
+                  for label, words, frame in framed_points(doc, names)]
+        all_points = _dedupe([(label, words) for label, words, frame in framed if not frame]
+                             or [(label, words) for label, words, _ in framed])
         if not all_points:
             return []
         vocabulary = self._vocabulary(inp)
