@@ -163,7 +163,7 @@ class Linter:
             for measure in _ENTITY_MEASURES:  # entities were not looked for: no rule reads them
                 metrics[measure] = None
         findings = [_problem(draft, p) for p in draft.problems]
-        known = evidence.present(draft, inferred, not sure)
+        known = evidence.present(draft, inferred, not sure, context)
         stopped: list[Finding] = []
         for k, item in enumerate(compiled):
             if self._draft_timeout and time.monotonic() - started > self._draft_timeout:

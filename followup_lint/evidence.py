@@ -24,6 +24,8 @@ EVIDENCE: Mapping[str, str] = {
     "one-to-one": "the email is to one person, not a group (no 'Hi team', 'Hello all')",
     "prior": "notes of the earlier conversation are given (prior)",
     "new-thread": "the email starts a thread: no quoted reply, no In-Reply-To, no 'Re:' subject",
+    "new-relationship": "the reader is new to the writer: not a client written to inside a "
+                        "running thread (LABELS.md: casual toward a new client)",
     "to-send": "the file is a draft being readied to send, not a template: its front matter or "
                "headers say who it goes to or when, or its situation was given for this run",
 }
@@ -42,9 +44,10 @@ def holds(needs: tuple[str, ...], have: frozenset[str]) -> bool:
     return all(any(a in have for a in need.split("|")) for need in needs)
 
 
-def present(draft: Draft, context_inferred: bool, context_guessed: bool = False) -> frozenset[str]:
+def present(draft: Draft, context_inferred: bool, context_guessed: bool = False,
+            context: str | None = None) -> frozenset[str]:
     """The evidence this draft carries. `context_guessed`: nothing in the text said the
-    situation, so the default one was taken."""
+    situation, so the default one was taken; `context`: the situation the draft is read in."""
     have = set()
     if not context_inferred:
         have.add("declared-context")
@@ -63,11 +66,14 @@ def present(draft: Draft, context_inferred: bool, context_guessed: bool = False)
     if not (draft.quoted.strip() or draft.meta.get("in_reply_to")
             or (isinstance(subject, str) and REPLY_PREFIX.match(subject.lstrip()))):
         have.add("new-thread")
+    if "new-thread" in have or context != "client":
+        have.add("new-relationship")
     # A situation given for this run (--context, the config, the editor) marks a draft being
     # readied; one written in the file's own front matter does not: a template in a library
     # carries its situation and its place in a sequence, but no reader and no send date.
     given_context = not context_inferred and "context" not in draft.meta
+    # `template: false` in the front matter says a draft is being readied
     if not draft.is_template and (given_context or any(k in draft.meta for k in _SENDING)
-                                  or "template" in draft.meta):  # `template: false` says so
+                                  or draft.meta.get("template") is False):
         have.add("to-send")
     return frozenset(have)

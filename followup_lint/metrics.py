@@ -146,12 +146,21 @@ _CODE_LINE = re.compile(r"^(?:\+|-(?=\S)|@@|diff |index [0-9a-f]|--- a/| [ \t]*(
                         r"|^\d{4}-\d\d-\d\d[ T]\d\d:\d\d|^[A-Z][a-z]{2} \d{1,2}, \d{4} \d")
 
 
+UNWRAPPED = 100  # characters: a line this long was not wrapped by hand or by a mail client
+
+
 def longest_paragraph(draft: Draft) -> int:
     """Words in the longest paragraph of prose in the body (a wall of text has no breaks); a
-    block most of whose lines are a patch or code is not prose (list mails carry patches)."""
+    block most of whose lines are a patch or code is not prose (list mails carry patches).
+    Paragraphs end at a blank line, and at every line break of a block whose lines are not
+    wrapped (one of them longer than UNWRAPPED): mail sent as HTML often puts each paragraph
+    on a line of its own with no blank line between."""
     body = " \n\n ".join(draft.text[s.start : s.end] for s in draft.sections if s.name == "body")
-    paragraphs = [p for p in re.split(r"\n[ \t\r]*\n", body) if p.strip()]
-    return max((len(p.split()) for p in paragraphs if not _is_code(p)), default=0)
+    paragraphs: list[str] = []
+    for block in re.split(r"\n[ \t\r]*\n", body):
+        lines = block.splitlines()
+        paragraphs += lines if any(len(line) > UNWRAPPED for line in lines) else [block]
+    return max((len(p.split()) for p in paragraphs if p.strip() and not _is_code(p)), default=0)
 
 
 _PROSE_WORD = re.compile(r"\b[a-z]{2,}\b")

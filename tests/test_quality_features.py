@@ -69,6 +69,9 @@ def test_hardship_is_the_readers_not_the_writers():
     ("Hi {{a}} {{b}} {{c}} {{d}},", True),  # four different fields
     ("Hi [Name],\n\nThanks for meeting me at {{company}} yesterday.", False),  # a slip
     ("Hi Dana,\n\nSee [1] and [JMH].", False),
+    ("Dear <?php echo $person['first_name']; ?>,\n\nThe roster closes soon.", True),  # PHP
+    ("Hi <%= @user.name %>,\n\nYour trial ends tomorrow.", True),  # ERB
+    ("Hi Dana,\n\nIs 5 < 6? Yes, and 7 > 6.", False),
 ])
 def test_a_template_is_told_from_a_draft_with_a_slip(text, template):
     assert (placeholders.template_reason(text) is not None) is template
@@ -88,6 +91,46 @@ def test_a_template_found_by_its_fields_says_so_and_its_fields_are_not_errors(tm
     result = run_cli("check", str(path), "--format", "json", "--no-cache")
     findings = json.loads(result.stdout)["files"][0]["findings"]
     assert {f["severity"] for f in findings if f["rule"] == "generic.placeholder"} == {"error"}
+
+
+def test_server_side_template_code_is_masked_and_a_system_template_is_no_close_colleague(
+        tmp_path):
+    # real5 t022: PHP in a mail view; its "?>" are no questions, and "Please be advised" in a
+    # league's roster notice is not stiffness toward a teammate (the situation is only guessed)
+    path = tmp_path / "roster.md"
+    path.write_text(
+        "Dear <?php echo $person['first_name']; ?>,\n\nThis is a reminder that you have been "
+        "invited to join the roster of <?php echo $team['name']; ?> as a <?php echo $role; ?>."
+        "\n\nPlease be advised that players are NOT on the team roster until they accept the "
+        "invitation. Accept it here: <?php echo $url; ?>\n\n<?php echo $footer; ?>\n",
+        encoding="utf-8")
+    result = run_cli("check", str(path), "--format", "json", "--no-cache")
+    findings = json.loads(result.stdout)["files"][0]["findings"]
+    rules = {f["rule"]: f["severity"] for f in findings}
+    assert rules.get("input.template") == "info"
+    assert "structure.too-many-questions" not in rules
+    assert rules.get("tone.stiff", "info") == "info"
+
+
+def test_a_paragraph_a_line_is_no_wall_of_text(tmp_path):
+    # mail sent as HTML puts each paragraph on a line of its own (real5 m004); a paragraph
+    # wrapped at 72 characters is still one block
+    sentence = ("The county party has moved every one of its field operations online this "
+                "spring, which means it now relies on small monthly gifts to pay for the work. ")
+    lines = [sentence * 2 for _ in range(5)]
+    path = tmp_path / "html.md"
+    path.write_text("Hi Alex,\n\n" + "\n".join(lines) + "\n\nThanks,\nSusan\n",
+                    encoding="utf-8")
+    result = run_cli("check", str(path), "--format", "json", "--no-cache",
+                     "--select", "structure.wall-of-text")
+    assert json.loads(result.stdout)["files"][0]["findings"] == []
+    import textwrap
+    path.write_text("Hi Alex,\n\n" + textwrap.fill(" ".join(lines), 72) + "\n\nThanks,\nSusan\n",
+                    encoding="utf-8")
+    result = run_cli("check", str(path), "--format", "json", "--no-cache",
+                     "--select", "structure.wall-of-text")
+    assert [f["rule"] for f in json.loads(result.stdout)["files"][0]["findings"]] == [
+        "structure.wall-of-text"]
 
 
 def test_word_lists_are_data_and_a_rule_folder_extends_them(tmp_path, linter):

@@ -37,7 +37,10 @@ def pattern() -> re.Pattern[str]:
     return lexicon.compiled(_pattern)
 
 
-_LOGIC = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+# Template logic, never shown to a reader: Jinja/Liquid tags and comments, and server-side
+# code in a mail view (PHP "<?php echo $team['name']; ?>", ERB/JSP/ASP "<%= @user.name %>").
+_LOGIC = re.compile(r"\{%.*?%\}|\{#.*?#\}|<\?(?:php\b|=).*?\?>|<%.*?%>", re.DOTALL)
+_SERVER_CODE = re.compile(r"<\?(?:php\b|=).{0,2000}?\?>|<%=?.{0,2000}?%>", re.DOTALL)
 _ALIASES = {
     "fname": "firstname", "first": "firstname", "givenname": "firstname",
     "lname": "lastname", "last": "lastname", "surname": "lastname", "familyname": "lastname",
@@ -132,8 +135,12 @@ def template_reason(text: str) -> str | None:
 
     A draft meant to be sent can keep a field by mistake ("Hi [Name],"), but nobody forgets
     their own name: a field for the sender's name ("[Your Name]") is written into templates
-    on purpose. So are four or more different fields.
+    on purpose. So are four or more different fields, and server-side template code.
     """
+    code = _SERVER_CODE.search(text)
+    if code:
+        shown = " ".join(code.group(0).split())
+        return f"it has template code ({shown[:40]}{'...' if len(shown) > 40 else ''})"
     fields = {p.field for p in find(text)}
     sender = sorted(f for f in fields if _SENDER_FIELDS.match(f))
     if sender:
