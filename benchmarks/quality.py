@@ -10,7 +10,8 @@ The sets, from least to most independent of the people who wrote the rules:
   benchmarks/blind2-test, benchmarks/real/test   held out once (results in benchmarks/results/),
   benchmarks/blind3, benchmarks/real2,           then tuned on: only with --test-splits
   benchmarks/blind4, benchmarks/real3,
-  benchmarks/blind5, benchmarks/real4
+  benchmarks/blind5, benchmarks/real4,
+  benchmarks/blind6, benchmarks/real5
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ def main() -> None:
     if args.test_splits:
         sets += ["benchmarks/blind2-test", "benchmarks/real/test", "benchmarks/blind3",
                  "benchmarks/blind4", "benchmarks/real2", "benchmarks/real3",
-                 "benchmarks/blind5", "benchmarks/real4"]
+                 "benchmarks/blind5", "benchmarks/real4", "benchmarks/blind6",
+                 "benchmarks/real5"]
     for name in sets:
         print(f"== eval {name}")
         print(render(evaluate(str(ROOT / name), linter)).split("\nFP")[0].split("\nFN")[0])

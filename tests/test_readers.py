@@ -165,7 +165,11 @@ def test_eml_encoded_and_folded_subjects_map_to_the_header(lint):
                  subject="Re: Following\n up", newline="\n")
     findings = lint("b.eml", folded)
     assert where(findings, "structure.subject-reply-prefix") == [(3, 10, 3, 13, "Re:")]
-    assert where(findings, "generic.stock-subject") == [(3, 10, 4, 4, "Re: Following up")]
+    assert where(findings, "generic.stock-subject") == []  # a reply keeps the thread's subject
+    folded = eml("Hi Dana,\n\nThe Tucson numbers are attached.\n",
+                 subject="Following\n up", newline="\n")
+    assert where(lint("c.eml", folded), "generic.stock-subject") == [
+        (3, 10, 4, 4, "Following up")]
 
 
 THREAD = """Hi Dana,
