@@ -322,12 +322,15 @@ def _filter(item: _CompiledRule, inp: LintInput, hits: list[Hit]) -> list[Hit]:
         hits = [h for h in hits if _in_sentence(inp.doc, h, companions)]
     if not item.unless or not hits:
         return hits
+    if item.rule.unless_within == "match":  # the exception's own words hold the finding,
+        # wherever the finding is (a signature's "[URL REDACTED]" too)
+        whole = [(s.start, s.end) for s in inp.draft.sections]
+        blockers = _matches(item.unless, inp, whole)
+        return [h for h in hits if not any(b.start <= h.start and h.end <= b.end
+                                           for b in blockers)]
     blockers = _matches(item.unless, inp, everywhere)
     if item.rule.unless_within == "draft":
         return [] if blockers else hits
-    if item.rule.unless_within == "match":  # the exception's own words hold the finding
-        return [h for h in hits if not any(b.start <= h.start and h.end <= b.end
-                                           for b in blockers)]
     if item.rule.unless_within == "line":
         text = inp.draft.text
         return [h for h in hits if not any(
