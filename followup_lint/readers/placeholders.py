@@ -39,8 +39,12 @@ def pattern() -> re.Pattern[str]:
 
 # Template logic, never shown to a reader: Jinja/Liquid tags and comments, and server-side
 # code in a mail view (PHP "<?php echo $team['name']; ?>", ERB/JSP/ASP "<%= @user.name %>").
-_LOGIC = re.compile(r"\{%.*?%\}|\{#.*?#\}|<\?(?:php\b|=).*?\?>|<%.*?%>", re.DOTALL)
-_SERVER_CODE = re.compile(r"<\?(?:php\b|=).{0,2000}?\?>|<%=?.{0,2000}?%>", re.DOTALL)
+# A tag's body never runs past the next opener, so a text full of openers with no closer is
+# read in linear time.
+_SERVER_CODE = re.compile(r"<\?(?:php\b|=)(?:[^?<]|\?(?!>)|<(?!\?)){0,2000}\?>"
+                          r"|<%(?:[^%<]|%(?!>)|<(?!%)){0,2000}%>")
+_LOGIC = re.compile(r"\{%(?:[^%{]|%(?!\})|\{(?!%))*%\}|\{#(?:[^#{]|#(?!\})|\{(?!#))*#\}|"
+                    + _SERVER_CODE.pattern)
 _ALIASES = {
     "fname": "firstname", "first": "firstname", "givenname": "firstname",
     "lname": "lastname", "last": "lastname", "surname": "lastname", "familyname": "lastname",
