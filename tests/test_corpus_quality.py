@@ -85,7 +85,7 @@ def spent(request, linter):
 
 # Round 5, spent too but short of the floors above after its fixes; held at what they reach
 # now so that nothing regresses: (pooled precision, emails with a false alarm).
-SPENT_SHORT = {"benchmarks/blind6": (0.93, 4), "benchmarks/real5": (0.38, 13)}
+SPENT_SHORT = {"benchmarks/blind6": (0.93, 4), "benchmarks/real5": (0.50, 7)}
 
 
 @pytest.mark.parametrize("name", sorted(SPENT_SHORT))

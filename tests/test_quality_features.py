@@ -125,6 +125,22 @@ def test_template_code_without_closers_is_read_in_linear_time(opener):
     assert time.monotonic() - started < 1.0
 
 
+def test_a_library_notice_is_no_person_pressing_and_a_draft_being_sent_is(tmp_path):
+    # real5 t056: a library's overdue notice in a template collection
+    text = ("Dear <?php echo $name; ?>,\n\nThe item below is overdue. Please return it as soon "
+            "as possible so that other readers can borrow it.\n")
+    path = tmp_path / "overdue.md"
+    path.write_text(text, encoding="utf-8")
+    findings = json.loads(run_cli("check", str(path), "--format", "json", "--no-cache").stdout)
+    assert {f["severity"] for f in findings["files"][0]["findings"]
+            if f["rule"] == "pushy.pressure-words"} == {"info"}
+    path.write_text("---\nrecipient: Dana Ruiz\n---\nHi Dana,\n\nPlease send me the signed "
+                    "contract as soon as possible.\n", encoding="utf-8")
+    findings = json.loads(run_cli("check", str(path), "--format", "json", "--no-cache").stdout)
+    assert {f["severity"] for f in findings["files"][0]["findings"]
+            if f["rule"] == "pushy.pressure-words"} == {"warning"}
+
+
 def test_a_paragraph_a_line_is_no_wall_of_text(tmp_path):
     # mail sent as HTML puts each paragraph on a line of its own (real5 m004); a paragraph
     # wrapped at 72 characters is still one block
