@@ -433,6 +433,14 @@ class Prefiltered:
         self.nlp, self.matcher, self.patterns, self.needs = nlp, matcher, patterns, needs
         self.tokens: list[list[_TokenNeed]] = tokens or [[] for _ in patterns]
         self._subsets: dict[tuple[int, ...], Any] = {tuple(range(len(patterns))): matcher}
+        # which needs each value meets: a Doc's values then say which patterns it can meet,
+        # instead of every pattern's needs being tried on every Doc
+        self._meets: dict[str, dict[int, list[tuple[int, int]]]] = {}
+        for i, need in enumerate(needs):
+            for k, (attr, hashes) in enumerate(need):
+                for value in hashes:
+                    self._meets.setdefault(attr, {}).setdefault(value, []).append((i, k))
+        self._free = [i for i, need in enumerate(needs) if not need]  # no word needed
 
     @classmethod
     def _column(cls, doc: Doc, attr: str) -> Any:
@@ -479,9 +487,15 @@ class Prefiltered:
 
     def possible(self, doc: Doc) -> tuple[int, ...]:
         """The patterns that can match in the Doc."""
-        return tuple(i for i, need in enumerate(self.needs) if all(
-            not self._present(doc, attr).isdisjoint(hashes) for attr, hashes in need)
-            and all(self._has_token(doc, spec) for spec in self.tokens[i]))
+        met: dict[int, set[int]] = {}
+        for attr, meets in self._meets.items():
+            for value in self._present(doc, attr).intersection(meets):
+                for i, k in meets[value]:
+                    met.setdefault(i, set()).add(k)
+        candidates = sorted([*self._free, *(i for i, ks in met.items()
+                                            if len(ks) == len(self.needs[i]))])
+        return tuple(i for i in candidates
+                     if all(self._has_token(doc, spec) for spec in self.tokens[i]))
 
     def subset(self, doc: Doc) -> Any:
         """A Matcher of just the patterns that can match in the Doc (None: none can); it finds

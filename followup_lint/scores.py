@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from . import lexicon
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     from spacy.tokens import Doc, Span, Token
 
@@ -193,6 +193,7 @@ _WORDS: dict[int, bool] = {}
 
 
 _POS: dict[int, str] = {}
+_TAGS: dict[int, str] = {}
 
 
 def _remember(table: dict[int, Any], key: int, value: Any) -> Any:
@@ -200,6 +201,17 @@ def _remember(table: dict[int, Any], key: int, value: Any) -> Any:
         table.clear()
     table[key] = value
     return value
+
+
+def _each(table: dict[int, Any], keys: list[int], work: Callable[[int], Any]) -> list[Any]:
+    """What ``work`` gives for each key, worked out once per distinct key and remembered."""
+    missing = set(keys).difference(table)
+    if missing and len(table) + len(missing) > _BY_HASH_MAX:
+        table.clear()
+        missing = set(keys)
+    for key in missing:
+        table[key] = work(key)
+    return list(map(table.__getitem__, keys))
 
 
 class _View:
@@ -218,9 +230,13 @@ class _View:
         "start_ids",
         "start_words",
         "starts",
+        "tags",
         "text",
         "texts",
-        "tokens",
+        "whole",
+        "first",
+        "orths",
+        "lowers",
         "word_ids",
     )
 
@@ -230,38 +246,31 @@ class _View:
         first: int = getattr(doc, "start", 0)
         strings = whole.vocab.strings
         rows = whole.to_array(["ORTH", "LOWER", "LEMMA", "SENT_START", "IS_PUNCT", "IS_SPACE",
-                               "DEP", "POS"])
-        rows = rows[first : first + len(doc)].tolist()
-        self.tokens: list[Token] = list(doc)
-        neg = strings["neg"]
-        self.negations = sum(1 for r in rows if r[6] == neg)
-        self.texts, self.norms, self.lemmas, self.pos, self.word_ids = [], [], [], [], []
-        for i, (orth, lower, lemma, _, punct, space, _, pos) in enumerate(rows):
-            text = strings[orth]
-            self.texts.append(text)
-            norm = _NORMS.get(lower)
-            if norm is None:
-                norm = _remember(_NORMS, lower, strings[lower].replace("\u2019", "'"))
-            self.norms.append(norm)
-            lowered = _LOWERED.get(lemma)
-            if lowered is None:
-                lowered = _remember(_LOWERED, lemma, strings[lemma].lower())
-            self.lemmas.append(lowered)
-            tag = _POS.get(pos)
-            if tag is None:
-                tag = _remember(_POS, pos, self.tokens[i].pos_)
-            self.pos.append(tag)
-            word = _WORDS.get(orth)
-            if word is None:
-                word = _remember(_WORDS, orth, not (punct or space)
-                                 and any(c.isalnum() for c in text))
-            if word:
-                self.word_ids.append(i)
+                               "DEP", "POS", "TAG", "SPACY"])[first : first + len(doc)]
+        # column by column, each distinct value worked out once: Tokens are made only where a
+        # feature reads the parse tree (token()), as a Token for every word of every draft
+        # cost more than all the features together
+        orths, lowers, lemmas, sent_starts, punct, space, deps, pos, tags, spaces = (
+            rows.T.tolist() if len(rows) else [[] for _ in range(10)])
+        self.whole, self.first = whole, first
+        self.negations = deps.count(strings["neg"])
+        self.orths, self.lowers = orths, lowers
+        self.texts = [strings[orth] for orth in orths]
+        self.norms = _each(_NORMS, lowers, lambda h: strings[h].replace("\u2019", "'"))
+        self.lemmas = _each(_LOWERED, lemmas, lambda h: strings[h].lower())
+        self.pos = _each(_POS, pos, lambda h: strings[h])  # (a POS symbol's id names it)
+        self.tags = _each(_TAGS, tags, lambda h: strings[h])
+        marks = dict(zip(orths, zip(punct, space, strict=True), strict=True))
+        words = _each(_WORDS, orths, lambda h: not any(marks[h])
+                      and any(c.isalnum() for c in strings[h]))
+        self.word_ids = [i for i, word in enumerate(words) if word]
         # sentences as Doc.sents gives them (a Span's first token opens its first sentence)
-        bounds = [0] + [i for i in range(1, len(rows)) if rows[i][3] == 1] + [len(rows)]
+        bounds = [0] + [i for i in range(1, len(rows)) if sent_starts[i] == 1] + [len(rows)]
         self.sents = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
         # the text as Doc.text gives it (Span.as_doc keeps the last token's whitespace)
-        self.text = doc.text_with_ws
+        # (a trailing whitespace is one space or none: any other whitespace is a token)
+        self.text = "".join([t + " " if sp else t for t, sp in zip(self.texts, spaces,
+                                                                     strict=True)])
         self.pairs = Counter((self.norms[i], self.lemmas[i]) for i in self.word_ids)
         self.forms = {form for pair in self.pairs for form in pair}
         # padded word string: " by the way " matches whole words only
@@ -278,11 +287,13 @@ class _View:
             _LAST_VIEW[0] = last = (doc, cls(doc))
         return last[1]
 
+    def token(self, i: int) -> Token:
+        """The Token at position ``i`` (counted from the start of the Doc or Span)."""
+        return self.whole[self.first + i]
+
     def sentence_spans(self) -> list[Span]:
         """The sentences as Spans."""
-        doc = self.tokens[0].doc if self.tokens else None
-        first = self.tokens[0].i if self.tokens else 0
-        return [doc[first + a : first + b] for a, b in self.sents] if doc is not None else []
+        return [self.whole[self.first + a : self.first + b] for a, b in self.sents]
 
     def has(self, words: frozenset[str]) -> bool:
         """Any token whose form or lemma is in ``words``."""
@@ -350,8 +361,8 @@ def _modal_with_you(view: _View, modals: frozenset[str]) -> bool:
     """A modal from ``modals`` in a clause addressed to "you" ("could you", "can you")."""
     return any(
         view.norms[i] in modals
-        and view.tokens[i].tag_ == "MD"
-        and _addresses_you(view.tokens[i].head)
+        and view.tags[i] == "MD"
+        and _addresses_you(view.token(i).head)
         for i in view.word_ids
     )
 
@@ -382,13 +393,12 @@ def _is_imperative(sent: Span) -> bool:
 def _is_subjunctive(view: _View) -> bool:
     """Hypothetical framing: an if-clause, or would/could/might not addressed to "you"."""
     for i in view.word_ids:
-        tok = view.tokens[i]
-        if view.norms[i] == "if" and tok.dep_ == "mark":
+        if view.norms[i] == "if" and view.token(i).dep_ == "mark":
             return True
         if (
             view.lemmas[i] in ("would", "could", "might")
-            and tok.tag_ == "MD"
-            and not _addresses_you(tok.head)
+            and view.tags[i] == "MD"
+            and not _addresses_you(view.token(i).head)
         ):
             return True
     return False
@@ -422,8 +432,8 @@ def _deference(view: _View, w: _Words) -> bool:
     """Praise of the addressee ("great job", "I appreciate", "kudos", "Nice catch!")."""
     for i in view.word_ids:
         if (view.norms[i] in w.praise_words
-                or (view.norms[i] in w.praise_nouns and _praises_work(view.tokens[i], w))
-                or (view.lemmas[i] == "appreciate" and _appreciates(view.tokens[i], w))):
+                or (view.norms[i] in w.praise_nouns and _praises_work(view.token(i), w))
+                or (view.lemmas[i] == "appreciate" and _appreciates(view.token(i), w))):
             return True
     return any(view.norms[i] in w.praise_adjectives and view.pos[i] == "ADJ"
                for i in view.starts)
@@ -489,21 +499,25 @@ def politeness(doc: Doc | Span) -> float:
 # --------------------------------------------------------------------------------------
 
 
-def _is_marker(tok: Token, slang: frozenset[str]) -> bool:
+def _is_marker(text: str, lower: str, slang: frozenset[str]) -> bool:
     """Slang or emoji token: the tagger mislabels these ("thx" as a noun), so F skips them."""
-    return tok.lower_ in slang or _EMOJI_RE.search(tok.text) is not None
+    return lower in slang or _EMOJI_RE.search(text) is not None
 
 
-def _marker(tok: Token, w: _Words) -> bool:
-    marker = w.markers.get(tok.orth)
-    return _remember(w.markers, tok.orth, _is_marker(tok, w.slang)) if marker is None else marker
+def _marker(view: _View, i: int, w: _Words) -> bool:
+    orth = view.orths[i]
+    marker = w.markers.get(orth)
+    if marker is None:
+        lower = view.whole.vocab.strings[view.lowers[i]]
+        marker = _remember(w.markers, orth, _is_marker(view.texts[i], lower, w.slang))
+    return marker  # type: ignore[no-any-return]
 
 
 def _f_score(view: _View) -> float:
     """Heylighen-Dewaele F-score from universal POS tags (50 when there are no words)."""
     w = _words()
-    counted = [p for p, t in zip(view.pos, view.tokens, strict=True)
-               if p not in _F_IGNORED and not _marker(t, w)]
+    counted = [p for i, p in enumerate(view.pos)
+               if p not in _F_IGNORED and not _marker(view, i, w)]
     if not counted:
         return 50.0
     plus = sum(1 for p in counted if p in _F_PLUS)
@@ -515,7 +529,7 @@ def _contractions(view: _View) -> int:
     """Clitic contractions: n't, 're, 'll, 'm, 've, 'd, and 's when it is a verb ("it's")."""
     total = 0
     for i, norm in enumerate(view.norms):
-        if norm in _CONTRACTIONS or (norm == "'s" and view.tokens[i].tag_ != "POS"):
+        if norm in _CONTRACTIONS or (norm == "'s" and view.tags[i] != "POS"):
             total += 1
     return total
 
