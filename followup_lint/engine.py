@@ -39,6 +39,7 @@ class _CompiledRule:
     rule: Rule
     matcher: kinds.Compiled
     requires: list[kinds.Compiled]
+    requires_unless: list[kinds.Compiled]
     unless: list[kinds.Compiled]
     near: list[kinds.Compiled]
 
@@ -49,6 +50,7 @@ def _compile(rule: Rule, nlp: Language) -> _CompiledRule:
             rule,
             kinds.KINDS[rule.kind].Compiled(rule.params, nlp),
             [kinds.compile_submatcher(s, nlp) for s in rule.requires],
+            [kinds.compile_submatcher(s, nlp) for s in rule.requires_unless],
             [kinds.compile_submatcher(s, nlp) for s in rule.unless],
             [kinds.compile_submatcher(s, nlp) for s in rule.near],
         )
@@ -201,7 +203,8 @@ def needed_annotations(rules: Iterable[Rule]) -> frozenset[str]:
     for rule in rules:
         if (rule.kind == "reference" or rule.params.get("measure") in _ENTITY_MEASURES
                 or set(rule.when) & _ENTITY_MEASURES
-                or reads_entities([rule.params, rule.requires, rule.unless, rule.near])):
+                or reads_entities([rule.params, rule.requires, rule.requires_unless, rule.unless,
+                                   rule.near])):
             return frozenset({"entities"})
     return frozenset()
 
@@ -310,12 +313,22 @@ def _matches(matchers: list[kinds.Compiled], inp: LintInput,
     return [h for m in matchers for h in m.hits(inp) if in_ranges(h.start, ranges)]
 
 
+def _companions(item: _CompiledRule, inp: LintInput,
+                ranges: Sequence[tuple[int, int]]) -> list[Hit]:
+    """The `requires` matches, less those in a sentence with a `requires_unless` match."""
+    found = _matches(item.requires, inp, ranges)
+    if found and item.requires_unless:
+        blockers = _matches(item.requires_unless, inp, ranges)
+        found = [h for h in found if not _in_sentence(inp.doc, h, blockers)]
+    return found
+
+
 def _filter(item: _CompiledRule, inp: LintInput, hits: list[Hit]) -> list[Hit]:
     """Apply requires (anywhere), near (same sentence) and unless (sentence or draft)."""
     if not hits:
         return hits
     everywhere = [(s.start, s.end) for s in inp.draft.sections if s.name != "signature"]
-    if item.requires and not _matches(item.requires, inp, everywhere):
+    if item.requires and not _companions(item, inp, everywhere):
         return []
     if item.near:
         companions = _matches(item.near, inp, everywhere)

@@ -26,6 +26,10 @@ EVIDENCE: Mapping[str, str] = {
     "new-thread": "the email starts a thread: no quoted reply, no In-Reply-To, no 'Re:' subject",
     "new-relationship": "the reader is new to the writer: not a client written to inside a "
                         "running thread (LABELS.md: casual toward a new client)",
+    "not-personal": "the situation is not a personal note to a friend or family member "
+                    "(LABELS.md: excitement between friends is not pushy)",
+    "untitled-recipient": "the front matter does not name the recipient with a title (Mr., Dr., "
+                          "Prof.): one the writer names formally is no close colleague or friend",
     "to-send": "the file is a draft being readied to send, not a template: its front matter or "
                "headers say who it goes to or when, or its situation was given for this run",
 }
@@ -37,6 +41,12 @@ _SENDING = ("recipient", "sender", "date", "last_contact", "prior", "in_reply_to
 @functools.lru_cache(maxsize=4)
 def _group_words(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+
+
+def _titled(name: str) -> bool:
+    """Whether a name carries a title: "Mr. Dimitri Volkov (landlord)", "Dr Amara Osei"."""
+    titles = set(lexicon.get("name-titles"))
+    return any(w.lower().rstrip(".") in titles for w in re.findall(r"[^\W\d_][\w.'-]*", name))
 
 
 def holds(needs: tuple[str, ...], have: frozenset[str]) -> bool:
@@ -68,6 +78,10 @@ def present(draft: Draft, context_inferred: bool, context_guessed: bool = False,
         have.add("new-thread")
     if "new-thread" in have or context != "client":
         have.add("new-relationship")
+    if not (isinstance(recipient, str) and _titled(recipient)):
+        have.add("untitled-recipient")
+    if context != "personal":
+        have.add("not-personal")
     # A situation given for this run (--context, the config, the editor) marks a draft being
     # readied; one written in the file's own front matter does not: a template in a library
     # carries its situation and its place in a sequence, but no reader and no send date.

@@ -93,6 +93,9 @@ class Rule:
     contexts_except: tuple[str, ...] = ()
     suggest: str | None = None
     requires: tuple[Mapping[str, Any], ...] = ()
+    # a `requires` match in a sentence with one of these does not count ("nothing needs a
+    # decision from you" is no ask)
+    requires_unless: tuple[Mapping[str, Any], ...] = ()
     unless: tuple[Mapping[str, Any], ...] = ()
     near: tuple[Mapping[str, Any], ...] = ()
     when: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
