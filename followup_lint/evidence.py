@@ -30,9 +30,17 @@ EVIDENCE: Mapping[str, str] = {
                     "(LABELS.md: excitement between friends is not pushy)",
     "untitled-recipient": "the front matter does not name the recipient with a title (Mr., Dr., "
                           "Prof.): one the writer names formally is no close colleague or friend",
+    "not-code": "the email is not about code: it does not name two identifiers in capitals "
+                "(INFILE(FOO), {SOURCES}, READ/PRINT, MAX_RETRIES, \\BLT), where capitals are names, "
+                "not a raised voice",
     "to-send": "the file is a draft being readied to send, not a template: its front matter or "
                "headers say who it goes to or when, or its situation was given for this run",
 }
+
+# Identifiers in capitals as code writes them: a call, a {device}, a pair with a slash, a
+# CONSTANT_NAME, a \MACRO
+_CODE_NAME = re.compile(r"\b[A-Z][A-Z0-9]+\(|\{[A-Z][A-Z0-9]+\}|\b(?!AND/OR\b)[A-Z]{2,}/[A-Z]{2,}\b"
+                        r"|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\\[A-Z]{2,}\b")
 
 # Front matter (or .eml headers) that only a draft being readied to send carries.
 _SENDING = ("recipient", "sender", "date", "last_contact", "prior", "in_reply_to")
@@ -80,6 +88,8 @@ def present(draft: Draft, context_inferred: bool, context_guessed: bool = False,
         have.add("new-relationship")
     if not (isinstance(recipient, str) and _titled(recipient)):
         have.add("untitled-recipient")
+    if len(set(_CODE_NAME.findall(draft.text))) < 2:
+        have.add("not-code")
     if context != "personal":
         have.add("not-personal")
     # A situation given for this run (--context, the config, the editor) marks a draft being
