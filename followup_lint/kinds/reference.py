@@ -120,8 +120,9 @@ def framed_points(doc: Doc, names: frozenset[str] = frozenset(),
     for span in sorted(chosen, key=lambda s: s.start):
         words = _key_words(span, names)
         if words:
-            label = " ".join(t.text for t in span if t.pos_ not in {"DET", "PRON", "PART"}
-                             and t.dep_ not in {"poss", "case"}).strip()
+            # the words as written ("cold-storage units", not "cold - storage units")
+            label = "".join(t.text_with_ws for t in span if t.pos_ not in {"DET", "PRON", "PART"}
+                            and t.dep_ not in {"poss", "case"}).strip()
             out.append((label or span.text, words, all(t.i in frame for t in span)))
     return out
 
