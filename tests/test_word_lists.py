@@ -38,6 +38,7 @@ SYNTAX = {
     ("readers/html.py", "br"): "HTML void tags",
     ("readers/placeholders.py", "fname"): "merge-field name aliases (identifiers, not words)",
     ("rulebook.py", "name"): "rule file keys",
+    ("evidence.py", "declared-context"): "the evidence names rule files use",
     ("scores.py", "gratitude"): "politeness feature names",
     ("scores.py", "forms"): "__slots__",
     ("readers/thread.py", "From"): "e-mail header names (RFC 5322 and their translations)",
