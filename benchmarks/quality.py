@@ -11,7 +11,8 @@ The sets, from least to most independent of the people who wrote the rules:
   benchmarks/blind3, benchmarks/real2,           then tuned on: only with --test-splits
   benchmarks/blind4, benchmarks/real3,
   benchmarks/blind5, benchmarks/real4,
-  benchmarks/blind6, benchmarks/real5
+  benchmarks/blind6, benchmarks/real5,
+  benchmarks/blind7, benchmarks/real6
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def main() -> None:
         sets += ["benchmarks/blind2-test", "benchmarks/real/test", "benchmarks/blind3",
                  "benchmarks/blind4", "benchmarks/real2", "benchmarks/real3",
                  "benchmarks/blind5", "benchmarks/real4", "benchmarks/blind6",
-                 "benchmarks/real5"]
+                 "benchmarks/real5", "benchmarks/blind7", "benchmarks/real6"]
     for name in sets:
         print(f"== eval {name}")
         print(render(evaluate(str(ROOT / name), linter)).split("\nFP")[0].split("\nFN")[0])

@@ -31,8 +31,10 @@ EVIDENCE: Mapping[str, str] = {
     "untitled-recipient": "the front matter does not name the recipient with a title (Mr., Dr., "
                           "Prof.): one the writer names formally is no close colleague or friend",
     "not-code": "the email is not about code: it does not name two identifiers in capitals "
-                "(INFILE(FOO), {SOURCES}, READ/PRINT, MAX_RETRIES, \\BLT), where capitals are names, "
-                "not a raised voice",
+                "(INFILE(FOO), {SOURCES}, READ/PRINT, MAX_RETRIES, \\BLT), where capitals are "
+                "names, not a raised voice",
+    "urgent-capitals": "a deadline or demand word is written in capitals (TODAY, NOW, ASAP, "
+                       "IMMEDIATELY, URGENT): pressure even between friends, not excitement",
     "to-send": "the file is a draft being readied to send, not a template: its front matter or "
                "headers say who it goes to or when, or its situation was given for this run",
 }
@@ -41,6 +43,10 @@ EVIDENCE: Mapping[str, str] = {
 # CONSTANT_NAME, a \MACRO
 _CODE_NAME = re.compile(r"\b[A-Z][A-Z0-9]+\(|\{[A-Z][A-Z0-9]+\}|\b(?!AND/OR\b)[A-Z]{2,}/[A-Z]{2,}\b"
                         r"|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\\[A-Z]{2,}\b")
+
+# A deadline or demand in capitals: "I need final numbers for the caterer TODAY" presses a
+# friend as much as a client (corpus 033), where "YOU GOT THE ALLOTMENT" is only excitement
+_URGENT_CAPS = re.compile(r"\b(?:TODAY|TONIGHT|NOW|ASAP|IMMEDIATELY|URGENT|URGENTLY)\b")
 
 # Front matter (or .eml headers) that only a draft being readied to send carries.
 _SENDING = ("recipient", "sender", "date", "last_contact", "prior", "in_reply_to")
@@ -92,6 +98,8 @@ def present(draft: Draft, context_inferred: bool, context_guessed: bool = False,
         have.add("not-code")
     if context != "personal":
         have.add("not-personal")
+    if _URGENT_CAPS.search(draft.text):
+        have.add("urgent-capitals")
     # A situation given for this run (--context, the config, the editor) marks a draft being
     # readied; one written in the file's own front matter does not: a template in a library
     # carries its situation and its place in a sequence, but no reader and no send date.

@@ -75,7 +75,8 @@ def test_real_dev_few_false_alarms(real_dev):
 # that the fixes made after their measurement cannot silently regress. The figures of their one
 # held-out measurement are in benchmarks/results/.
 SPENT = ["benchmarks/blind2-test", "benchmarks/blind3", "benchmarks/blind4", "benchmarks/blind5",
-         "benchmarks/real/test", "benchmarks/real2", "benchmarks/real3", "benchmarks/real4"]
+         "benchmarks/real/test", "benchmarks/real2", "benchmarks/real3", "benchmarks/real4",
+         "benchmarks/blind7"]
 
 
 @pytest.fixture(scope="module", params=SPENT)
@@ -83,13 +84,16 @@ def spent(request, linter):
     return request.param, evaluate(str(ROOT / request.param), linter)
 
 
-# Round 5, spent too but short of the floors above after its fixes; held at what they reach
-# now so that nothing regresses: (pooled precision, emails with a false alarm).
-SPENT_SHORT = {"benchmarks/blind6": (0.93, 4), "benchmarks/real5": (0.50, 7)}
+# Rounds 5 and 6, spent too but short of the floors above after their fixes; held at what they
+# reach now so that nothing regresses: (pooled precision, emails with a false alarm). real6 has
+# too few mistakes in it (7 of 94 emails) for its precision to say much: its false alarms are
+# what is held.
+SPENT_SHORT = {"benchmarks/blind6": (0.93, 4), "benchmarks/real5": (0.50, 7),
+               "benchmarks/real6": (0.0, 2)}
 
 
 @pytest.mark.parametrize("name", sorted(SPENT_SHORT))
-def test_round_five_sets_do_not_regress(name, linter):
+def test_short_spent_sets_do_not_regress(name, linter):
     result = evaluate(str(ROOT / name), linter)
     pooled = sum(s.tp for s in result.scores.values())
     wrong = sum(s.fp for s in result.scores.values())

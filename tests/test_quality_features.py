@@ -209,6 +209,17 @@ def test_advice_without_its_evidence_is_only_info(linter):
             and f.severity >= Severity.WARNING]
 
 
+def test_capitals_between_friends_are_excitement_unless_they_demand(linter):
+    def shouting(text):
+        return [f.severity for f in linter.lint([("d.md", text)], context="personal")[0].findings
+                if f.rule == "pushy.shouting"]
+    assert shouting("Hi Mia,\n\nYOU GOT THE ALLOTMENT! So pleased for you.\n") == [Severity.INFO]
+    demand = "Connor,\n\nI need final numbers for the caterer TODAY. Just answer yes or no.\n"
+    assert shouting(demand) == [Severity.WARNING]  # corpus 033: a deadline in capitals
+    assert Severity.WARNING in [f.severity for f in linter.lint([("d.md", demand)],
+                                context="client")[0].findings if f.rule == "pushy.shouting"]
+
+
 def test_no_thanks_needs_a_favour_in_the_notes(linter):
     ask = "Hi Dana,\n\nCould I add you as a referee for the Gates scholarship this week?\n"
     favour = "---\nprior: [Dana wrote me a reference letter last week]\n---\n" + ask
