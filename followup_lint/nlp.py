@@ -517,6 +517,12 @@ class Prefiltered:
         return [] if matcher is None else matcher(doc, **kwargs)
 
 
+def doc_values(doc: Doc, attr: str) -> set[int]:
+    """The values (hashes) of a token attribute that occur in the Doc, read once per Doc and
+    shared by every matcher that asks (do not change the set)."""
+    return Prefiltered._present(doc, attr)
+
+
 def dependency_matcher(nlp: Language, patterns: list[list[dict[str, Any]]]) -> Any:
     """A DependencyMatcher; ValueError when spaCy rejects a pattern."""
     from spacy.matcher import DependencyMatcher

@@ -36,10 +36,11 @@ class Compiled:
         """One hit per match, spanning the reported tokens."""
         doc, out, seen = inp.doc, [], set()
         if self.anchors:  # a pattern can match only if every node with a word list finds one
-            from spacy.attrs import LEMMA, LOWER
-
-            have = set(doc.to_array(LEMMA).tolist()) | set(doc.to_array(LOWER).tolist())
-            if not any(all(have & words for words in needs) for needs in self.anchors):
+            # the Doc's lemma and lower-case sets, read once per Doc for all the matchers
+            lemmas = nlpmod.doc_values(doc, "LEMMA")
+            lowers = nlpmod.doc_values(doc, "LOWER")
+            if not any(all(not (words.isdisjoint(lemmas) and words.isdisjoint(lowers))
+                           for words in needs) for needs in self.anchors):
                 return []
         for match_id, token_ids in self.matcher(doc):
             pattern = self.patterns[int(doc.vocab.strings[match_id][1:])]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -49,9 +50,17 @@ class Compiled:
         value = inp.draft.meta.get(self.field)
         if not isinstance(value, str):
             return []
-        words = words_of(value)
-        if not words:
+        pattern = _pattern(tuple(words_of(value)))
+        if pattern is None:
             return []
-        pattern = regex.compile(r"\b(?:" + "|".join(regex.escape(w) for w in words) + r")\b",
-                                regex.IGNORECASE)
         return [Hit(m.start(), m.end()) for m in pattern.finditer(inp.draft.text)]
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern(words: tuple[str, ...]) -> regex.Pattern[str] | None:
+    """The words as one whole-word pattern, compiled once per name (a library of templates
+    repeats its sender's)."""
+    if not words:
+        return None
+    return regex.compile(r"\b(?:" + "|".join(regex.escape(w) for w in words) + r")\b",
+                         regex.IGNORECASE)

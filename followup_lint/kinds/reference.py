@@ -141,8 +141,11 @@ class Compiled:
         if subject and REPLY_PREFIX.match(inp.draft.text[subject.start : subject.end].lstrip()):
             # "Re: Pilot questions" repeats the thread's subject; it mentions nothing
             ranges = [r for r in ranges if r != (subject.start, subject.end)]
-        words = {w for t in inp.doc if in_ranges(t.idx, ranges)
-                 for w in (t.lemma_.lower(), t.lower_)}
+        # read from columns: a Token for each word of the draft cost more than the rest
+        strings = inp.doc.vocab.strings
+        rows = inp.doc.to_array(["IDX", "LEMMA", "LOWER"]).tolist() if len(inp.doc) else []
+        words = {w for idx, lemma, lower in rows if in_ranges(idx, ranges)
+                 for w in (strings[lemma].lower(), strings[lower])}
         groups = lexicon.compiled(_same_meaning)
         return words | {m for w in words for m in groups.get(w, ())}
 
