@@ -408,7 +408,10 @@ def parse_draft(
     masked = unmasked = "".join(head.chars)
     fields: tuple[str, ...] = ()
     is_template = prepared.is_template or template or bool(head.meta.get("template"))
-    if not is_template and "template" not in head.meta:
+    # a file whose front matter says who it goes to and when is a draft being sent, whatever
+    # merge fields it still holds: those are the mistake (blind8 k72, "Hi %FIRSTNAME%")
+    addressed = bool(head.meta.get("recipient")) and bool(head.meta.get("date"))
+    if not is_template and "template" not in head.meta and not addressed:
         from .readers import placeholders
 
         reason = placeholders.template_reason(masked)
