@@ -35,6 +35,8 @@ EVIDENCE: Mapping[str, str] = {
                 "names, not a raised voice",
     "urgent-capitals": "a deadline or demand word is written in capitals (TODAY, NOW, ASAP, "
                        "IMMEDIATELY, URGENT): pressure even between friends, not excitement",
+    "not-team": "the greeting does not hail a team ('Hi team', 'Hello team Berlin'): who calls "
+                "the readers a team writes as one of them or close to them",
     "to-send": "the file is a draft being readied to send, not a template: its front matter or "
                "headers say who it goes to or when, or its situation was given for this run",
 }
@@ -47,6 +49,9 @@ _CODE_NAME = re.compile(r"\b[A-Z][A-Z0-9]+\(|\{[A-Z][A-Z0-9]+\}|\b(?!AND/OR\b)[A
 # A deadline or demand in capitals: "I need final numbers for the caterer TODAY" presses a
 # friend as much as a client (corpus 033), where "YOU GOT THE ALLOTMENT" is only excitement
 _URGENT_CAPS = re.compile(r"\b(?:TODAY|TONIGHT|NOW|ASAP|IMMEDIATELY|URGENT|URGENTLY)\b")
+
+# A greeting that hails a team: "Hi team,", "Hello team {{event.city}}!", "Hey team Berlin"
+_TEAM = re.compile(r"(?i)(?:hi|hello|hey|dear|morning|good morning|hiya)?[ ,]*team\b")
 
 # Front matter (or .eml headers) that only a draft being readied to send carries.
 _SENDING = ("recipient", "sender", "date", "last_contact", "prior", "in_reply_to")
@@ -100,6 +105,8 @@ def present(draft: Draft, context_inferred: bool, context_guessed: bool = False,
         have.add("not-personal")
     if _URGENT_CAPS.search(draft.text):
         have.add("urgent-capitals")
+    if not _TEAM.match(draft.section_text("greeting").strip()):
+        have.add("not-team")
     # A situation given for this run (--context, the config, the editor) marks a draft being
     # readied; one written in the file's own front matter does not: a template in a library
     # carries its situation and its place in a sequence, but no reader and no send date.

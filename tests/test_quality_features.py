@@ -72,6 +72,8 @@ def test_hardship_is_the_readers_not_the_writers():
     ("Dear <?php echo $person['first_name']; ?>,\n\nThe roster closes soon.", True),  # PHP
     ("Hi <%= @user.name %>,\n\nYour trial ends tomorrow.", True),  # ERB
     ("Hi Dana,\n\nIs 5 < 6? Yes, and 7 > 6.", False),
+    ("Hi #{@user.handle},\n\nYour mentor is waiting.", True),  # a Ruby mailer (real7 t035)
+    ('Hi Dana,\n\nIn Ruby, "#{name}" interpolates a local variable.', False),
 ])
 def test_a_template_is_told_from_a_draft_with_a_slip(text, template):
     assert (placeholders.template_reason(text) is not None) is template
@@ -91,6 +93,30 @@ def test_a_template_found_by_its_fields_says_so_and_its_fields_are_not_errors(tm
     result = run_cli("check", str(path), "--format", "json", "--no-cache")
     findings = json.loads(result.stdout)["files"][0]["findings"]
     assert {f["severity"] for f in findings if f["rule"] == "generic.placeholder"} == {"error"}
+
+
+def test_a_template_subject_is_measured_as_it_reads_filled_in():
+    # real7 t031: a Ruby mailer's subject; each interpolation shows about a name's width
+    subject = "Mentoring: #{@discussion.student.handle} is waiting (#{@num_days} day nudge)"
+    shown = len("Mentoring:  is waiting ( day nudge)") + 2 * placeholders.FIELD_WIDTH
+    assert placeholders.shown_length(subject) == shown
+    assert placeholders.shown_length("Hi {{first_name}}") == 3 + placeholders.FIELD_WIDTH
+
+
+def test_a_draft_addressed_and_dated_is_checked_as_a_draft_whatever_its_fields(tmp_path):
+    # blind8 k72: the front matter names the reader and the send date, the body still says
+    # "Hi %FIRSTNAME%" and is signed "%SENDER_NAME%": that is the mistake, not a template
+    body = "Hi %FIRSTNAME%,\n\nThe pricing for the Tucson pilot is attached.\n\n%SENDER_NAME%\n"
+    path = tmp_path / "k72.md"
+    for head, template in (("---\nrecipient: Hamish Okoye\ndate: 2026-11-27\n---\n", False),
+                           ("", True)):
+        path.write_text(head + body, encoding="utf-8")
+        result = run_cli("check", str(path), "--format", "json", "--no-cache")
+        findings = json.loads(result.stdout)["files"][0]["findings"]
+        assert any(f["rule"] == "input.template" for f in findings) is template
+        assert ({f["severity"] for f in findings if f["rule"] == "generic.placeholder"}
+                <= {"info"}) is template
+        assert any(f["rule"] == "generic.placeholder" for f in findings) is not template
 
 
 def test_server_side_template_code_is_masked_and_a_system_template_is_no_close_colleague(
@@ -218,6 +244,26 @@ def test_capitals_between_friends_are_excitement_unless_they_demand(linter):
     assert shouting(demand) == [Severity.WARNING]  # corpus 033: a deadline in capitals
     assert Severity.WARNING in [f.severity for f in linter.lint([("d.md", demand)],
                                 context="client")[0].findings if f.rule == "pushy.shouting"]
+
+
+def test_a_note_hailing_a_team_is_no_stranger_unless_the_situation_says_so(linter):
+    # real7 t026: a community's organisers to a city's volunteer team, the situation guessed
+    text = ("Hi team Berlin!\n\nWe noticed the Django Girls Berlin event has no live website "
+            "yet. If you're stuck on something, we can definitely help! :)\n\nDjango Girls team\n")
+    def emoji(context=None):
+        return {f.severity for f in linter.lint([("d.md", text)], context=context)[0].findings
+                if f.rule == "tone.emoji"}
+    assert emoji() <= {Severity.INFO}
+    assert emoji("networking") == {Severity.WARNING}  # declared: a new contact's team
+    from followup_lint import evidence
+    from followup_lint.readers import read
+
+    def hails_a_team(greeting):
+        draft = read("d.md", greeting + "\n\nThe deck is attached.\n")[0]
+        return "not-team" not in evidence.present(draft, True, False, "networking")
+    assert hails_a_team("Hello team {{event.city}}!") and hails_a_team("Hi team,")
+    assert not hails_a_team("Hi Dana,") and not hails_a_team("Hi all,")
+    assert not hails_a_team("Hi Teamsters,")
 
 
 def test_no_thanks_needs_a_favour_in_the_notes(linter):

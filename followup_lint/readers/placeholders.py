@@ -45,6 +45,9 @@ _SERVER_CODE = re.compile(r"<\?(?:php\b|=)(?:[^?<]|\?(?!>)|<(?!\?)){0,2000}\?>"
                           r"|<%(?:[^%<]|%(?!>)|<(?!%)){0,2000}%>")
 _LOGIC = re.compile(r"\{%(?:[^%{]|%(?!\})|\{(?!%))*%\}|\{#(?:[^#{]|#(?!\})|\{(?!#))*#\}|"
                     + _SERVER_CODE.pattern)
+# a Ruby mailer's interpolation of an instance variable: "Hi #{@user.handle},"
+_RUBY_FIELD = re.compile(r"#\{@[A-Za-z_][\w.]{0,60}\}")
+_INTERPOLATION = re.compile(r"[#$]\{[^{}\n]{1,80}\}")
 _ALIASES = {
     "fname": "firstname", "first": "firstname", "givenname": "firstname",
     "lname": "lastname", "last": "lastname", "surname": "lastname", "familyname": "lastname",
@@ -141,7 +144,7 @@ def template_reason(text: str) -> str | None:
     their own name: a field for the sender's name ("[Your Name]") is written into templates
     on purpose. So are four or more different fields, and server-side template code.
     """
-    code = _SERVER_CODE.search(text)
+    code = _SERVER_CODE.search(text) or _RUBY_FIELD.search(text)
     if code:
         shown = " ".join(code.group(0).split())
         return f"it has template code ({shown[:40]}{'...' if len(shown) > 40 else ''})"
@@ -179,8 +182,13 @@ def shown_length(text: str) -> int:
     """How long a template's line reads once filled in: template logic ({% if %}) shows
     nothing and each merge field about FIELD_WIDTH characters, whatever its name's length."""
     bare = _LOGIC.sub("", text)
-    fields = find(bare)
-    return len(bare) - sum(h.end - h.start for h in fields) + FIELD_WIDTH * len(fields)
+    spans = [(h.start, h.end) for h in find(bare)]
+    # a Ruby or JavaScript interpolation in a mailer's subject ("#{@payment.purpose}",
+    # "${name}") is a field too - here only, where it can only shorten a template's line: in
+    # a draft's text "${HOME}" is as likely a shell variable under discussion
+    spans += [m.span() for m in _INTERPOLATION.finditer(bare)
+              if not any(a < m.end() and m.start() < b for a, b in spans)]
+    return len(bare) - sum(b - a for a, b in spans) + FIELD_WIDTH * len(spans)
 
 
 def mask(text: str) -> tuple[str, tuple[str, ...], str | None]:
