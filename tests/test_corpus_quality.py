@@ -84,12 +84,14 @@ def spent(request, linter):
     return request.param, evaluate(str(ROOT / request.param), linter)
 
 
-# Rounds 5 and 6, spent too but short of the floors above after their fixes; held at what they
+# Rounds 5 to 7, spent too but short of the floors above after their fixes; held at what they
 # reach now so that nothing regresses: (pooled precision, emails with a false alarm). real6 has
-# too few mistakes in it (7 of 94 emails) for its precision to say much: its false alarms are
-# what is held.
+# too few mistakes in it (7 of 94 emails) for its precision to say much, nor has real7 (8 of
+# 103): their false alarms are what is held. blind8's are four drafts whose labeller and the
+# guide's wording part ways (a draft naming none of the notes' points, labelled generic only).
 SPENT_SHORT = {"benchmarks/blind6": (0.93, 4), "benchmarks/real5": (0.50, 7),
-               "benchmarks/real6": (0.0, 2)}
+               "benchmarks/real6": (0.0, 2), "benchmarks/blind8": (0.92, 4),
+               "benchmarks/real7": (0.30, 4)}
 
 
 @pytest.mark.parametrize("name", sorted(SPENT_SHORT))
