@@ -13,7 +13,8 @@ The sets, from least to most independent of the people who wrote the rules:
   benchmarks/blind5, benchmarks/real4,
   benchmarks/blind6, benchmarks/real5,
   benchmarks/blind7, benchmarks/real6,
-  benchmarks/blind8, benchmarks/real7
+  benchmarks/blind8, benchmarks/real7,
+  benchmarks/blind9, benchmarks/real8
 """
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ def main() -> None:
                  "benchmarks/blind4", "benchmarks/real2", "benchmarks/real3",
                  "benchmarks/blind5", "benchmarks/real4", "benchmarks/blind6",
                  "benchmarks/real5", "benchmarks/blind7", "benchmarks/real6",
-                 "benchmarks/blind8", "benchmarks/real7"]
+                 "benchmarks/blind8", "benchmarks/real7", "benchmarks/blind9",
+                 "benchmarks/real8"]
     for name in sets:
         print(f"== eval {name}")
         print(render(evaluate(str(ROOT / name), linter)).split("\nFP")[0].split("\nFN")[0])

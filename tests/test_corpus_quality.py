@@ -76,7 +76,7 @@ def test_real_dev_few_false_alarms(real_dev):
 # held-out measurement are in benchmarks/results/.
 SPENT = ["benchmarks/blind2-test", "benchmarks/blind3", "benchmarks/blind4", "benchmarks/blind5",
          "benchmarks/real/test", "benchmarks/real2", "benchmarks/real3", "benchmarks/real4",
-         "benchmarks/blind7"]
+         "benchmarks/blind7", "benchmarks/blind9", "benchmarks/real8"]
 
 
 @pytest.fixture(scope="module", params=SPENT)
