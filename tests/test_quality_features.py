@@ -328,3 +328,23 @@ def test_the_end_of_a_named_month_is_its_last_day(said, on, day):
 def test_the_situation_is_inferred_only_from_telling_words(text, expected):
     from followup_lint import contexts
     assert contexts.infer_sure(text) == expected
+
+
+@pytest.mark.parametrize(("note", "framing", "points"), [
+    # blind9 n60: the meeting in a clause before the root
+    ("met at the Nairobi FinHack, 17-18 Jul; Wambui was a judge", ["Nairobi FinHack"], ["judge"]),
+    # blind9 n36: the meeting coordinated with another ("trial shift and interview")
+    ("trial shift and interview for Sous Chef at Fennel & Ash on 8 Aug", ["trial shift"], []),
+    # what the meeting was about stays a point
+    ("call about the scaffolding quote", [], ["scaffolding quote"]),
+])
+def test_the_meetings_own_framing_is_no_point(linter, note, framing, points):
+    from followup_lint.kinds import reference
+
+    doc = linter.nlp(note)
+    with lexicon.using(linter.lists):
+        found = reference.framed_points(doc)
+    framed = [label for label, _, frame in found if frame]
+    kept = [label for label, _, frame in found if not frame]
+    assert all(f in framed for f in framing), found
+    assert all(p in kept for p in points), found

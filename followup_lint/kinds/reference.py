@@ -12,7 +12,7 @@ from .field import participant_words
 from .subject import REPLY_PREFIX
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 KEYS = ("min_coverage", "min_mentioned", "max_listed")
 LOCAL = False
@@ -88,16 +88,25 @@ def framing(doc: Doc) -> set[int]:
     heads = frozenset(lexicon.get("meeting-heads"))
     topics = frozenset(lexicon.get("topic-prepositions"))
     out: set[int] = set()
+    def is_head(token: Token) -> bool:
+        return token.lemma_.lower() in heads or token.lower_ in heads
+
     for sent in doc.sents:
         root = sent.root
-        if root.lemma_.lower() not in heads and root.lower_ not in heads:
-            continue
-        kept = {t.i for t in root.subtree}
-        for token in root.subtree:
-            if (token.head is root and token.dep_ in _CONTENT_DEPS) or (
-                    token.dep_ == "prep" and token.lower_ in topics):
-                kept -= {t.i for t in token.subtree}
-        out |= kept
+        # the meeting is the root, a noun coordinated with it ("trial shift and interview for
+        # Sous Chef at Fennel & Ash"), or a clause put before the root ("met at the Nairobi
+        # FinHack; Wambui was a judge")
+        framed = [root] if is_head(root) or (root.pos_ in ("NOUN", "PROPN") and any(
+            t.dep_ == "conj" and is_head(t) for t in root.children)) else [
+            t for t in root.children if t.dep_ in ("ccomp", "parataxis") and t.i < root.i
+            and t.pos_ == "VERB" and is_head(t)]
+        for head in framed:
+            kept = {t.i for t in head.subtree}
+            for token in head.subtree:
+                if (token.head is head and token.dep_ in _CONTENT_DEPS) or (
+                        token.dep_ == "prep" and token.lower_ in topics):
+                    kept -= {t.i for t in token.subtree}
+            out |= kept
     return out
 
 
