@@ -46,12 +46,7 @@ EVIDENCE: Mapping[str, str] = {
 _CODE_NAME = re.compile(r"\b[A-Z][A-Z0-9]+\(|\{[A-Z][A-Z0-9]+\}|\b(?!AND/OR\b)[A-Z]{2,}/[A-Z]{2,}\b"
                         r"|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\\[A-Z]{2,}\b")
 
-# A deadline or demand in capitals: "I need final numbers for the caterer TODAY" presses a
-# friend as much as a client (corpus 033), where "YOU GOT THE ALLOTMENT" is only excitement
-_URGENT_CAPS = re.compile(r"\b(?:TODAY|TONIGHT|NOW|ASAP|IMMEDIATELY|URGENT|URGENTLY)\b")
 
-# A greeting that hails a team: "Hi team,", "Hello team {{event.city}}!", "Hey team Berlin"
-_TEAM = re.compile(r"(?i)(?:hi|hello|hey|dear|morning|good morning|hiya)?[ ,]*team\b")
 
 # Front matter (or .eml headers) that only a draft being readied to send carries.
 _SENDING = ("recipient", "sender", "date", "last_contact", "prior", "in_reply_to")
@@ -60,6 +55,20 @@ _SENDING = ("recipient", "sender", "date", "last_contact", "prior", "in_reply_to
 @functools.lru_cache(maxsize=4)
 def _group_words(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+
+
+def _urgent_capitals(lists: lexicon.Lists) -> re.Pattern[str]:
+    """rules/lists/urgent-words.yaml in capitals: "I need final numbers for the caterer TODAY"
+    presses a friend as much as a client (corpus 033)."""
+    return re.compile(r"\b" + lexicon.alternation(w.upper() for w in lists["urgent-words"])
+                      + r"\b")
+
+
+def _hails_team(lists: lexicon.Lists) -> re.Pattern[str]:
+    """A greeting that hails a team: "Hi team,", "Hello team {{event.city}}!", "Team Berlin" -
+    a greeting line's opening words (rules/lists/greeting-lines.yaml), then "team"."""
+    return re.compile(r"(?:" + lexicon.alternation(lists["greeting-lines"]) + r"\b)?[ ,]*team\b",
+                      re.IGNORECASE)
 
 
 def _titled(name: str) -> bool:
@@ -103,9 +112,9 @@ def present(draft: Draft, context_inferred: bool, context_guessed: bool = False,
         have.add("not-code")
     if context != "personal":
         have.add("not-personal")
-    if _URGENT_CAPS.search(draft.text):
+    if lexicon.compiled(_urgent_capitals).search(draft.text):
         have.add("urgent-capitals")
-    if not _TEAM.match(draft.section_text("greeting").strip()):
+    if not lexicon.compiled(_hails_team).match(draft.section_text("greeting").strip()):
         have.add("not-team")
     # A situation given for this run (--context, the config, the editor) marks a draft being
     # readied; one written in the file's own front matter does not: a template in a library

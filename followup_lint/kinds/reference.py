@@ -88,6 +88,7 @@ def framing(doc: Doc) -> set[int]:
     heads = frozenset(lexicon.get("meeting-heads"))
     topics = frozenset(lexicon.get("topic-prepositions"))
     out: set[int] = set()
+
     def is_head(token: Token) -> bool:
         return token.lemma_.lower() in heads or token.lower_ in heads
 
