@@ -15,22 +15,37 @@ from .kinds.field import participant_words
 from .model import Draft, Section
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Span
 
 SPECIFIC_ENTS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "DATE",
                            "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "WORK_OF_ART",
                            "NORP", "LAW"})
 
 
-def _tokens(doc: Doc, sections: Sequence[Section]) -> list[Token]:
-    """Non-space tokens that start inside the sections, in order (found by bisection)."""
-    if not len(doc):
-        return []
-    starts = doc.to_array("IDX").tolist()  # ascending
-    space = doc.to_array("IS_SPACE").tolist()
-    inside = sorted({i for s in sections for i in range(bisect.bisect_left(starts, s.start),
-                                                         bisect.bisect_left(starts, s.end))})
-    return [doc[i] for i in inside if not space[i]]
+# Columns of the Doc that the measures read: one Doc.to_array instead of a Token (and a
+# dozen attribute lookups) for each word of each draft, which cost more than the measures.
+_COLUMNS = ("IDX", "IS_SPACE", "IS_PUNCT", "POS", "ORTH", "ENT_TYPE", "ENT_IOB", "LIKE_NUM",
+            "SENT_START", "IS_STOP", "LEMMA", "LOWER")
+(_IDX, _SPACE, _PUNCT, _POS, _ORTH, _ENT, _IOB, _NUM, _START, _STOP, _LEMMA, _LOWER) = range(12)
+_IOB_BEGIN = 3  # ENT_IOB as to_array gives it: 3 = B, 1 = I, 2 = O, 0 = not set
+_SENT_START = 1  # SENT_START: 1 starts a sentence, -1 does not, 0 unknown
+
+
+class _Rows:
+    """The non-space tokens of some sections of a Doc, as rows of _COLUMNS, in order."""
+
+    def __init__(self, doc: Doc, sections: Sequence[Section]) -> None:
+        table = doc.to_array(list(_COLUMNS)).tolist() if len(doc) else []
+        starts = [row[_IDX] for row in table]  # ascending
+        inside = sorted({i for s in sections for i in range(bisect.bisect_left(starts, s.start),
+                                                             bisect.bisect_left(starts, s.end))})
+        self.strings = strings = doc.vocab.strings
+        self.positions = [i for i in inside if not table[i][_SPACE]]
+        self.rows = [table[i] for i in self.positions]
+        self.next_orth = [table[i + 1][_ORTH] if i + 1 < len(table) else None
+                          for i in self.positions]
+        symbol = strings["SYM"]  # a POS symbol's name gives its id
+        self.words = [row for row in self.rows if not (row[_PUNCT] or row[_POS] == symbol)]
 
 
 def sentence_starts(doc: Doc) -> list[int]:
@@ -44,21 +59,15 @@ def sentence_starts(doc: Doc) -> list[int]:
     return starts
 
 
-def is_word(token: Token) -> bool:
-    """A word for counting: not punctuation, space or a symbol."""
-    return not (token.is_punct or token.is_space or token.pos_ == "SYM")
-
-
-def specifics(tokens: Sequence[Token]) -> int:
-    """Concrete details: named entities, numbers and proper nouns inside sentences."""
-    return sum(1 for t in tokens if _is_specific(t))
-
-
-def _is_specific(t: Token) -> bool:
-    """An entity's first token, or a number or mid-sentence proper noun outside entities."""
-    if t.ent_type_:
-        return t.ent_type_ in SPECIFIC_ENTS and t.ent_iob_ == "B"
-    return t.like_num or (t.pos_ == "PROPN" and not t.is_sent_start)
+def specifics(rows: Sequence[list[int]], strings: Any) -> int:
+    """Concrete details: named entities, numbers and proper nouns inside sentences (rows of
+    _COLUMNS): an entity's first token, or a number or mid-sentence proper noun outside
+    entities."""
+    kinds = frozenset(strings[label] for label in SPECIFIC_ENTS)
+    propn = strings["PROPN"]
+    return sum(1 for row in rows
+               if ((row[_ENT] in kinds and row[_IOB] == _IOB_BEGIN) if row[_ENT]
+                   else bool(row[_NUM]) or (row[_POS] == propn and row[_START] != _SENT_START)))
 
 
 def days_since_contact(meta: dict[str, Any], today: dt.date | None = None) -> int | None:
@@ -72,29 +81,31 @@ def days_since_contact(meta: dict[str, Any], today: dt.date | None = None) -> in
 def compute(draft: Draft, doc: Doc) -> dict[str, Any]:
     """Measures of the body (greeting and signature excluded) and of the front matter."""
     body = [s for s in draft.sections if s.name == "body"]
-    tokens = _tokens(doc, body)
-    words = [t for t in tokens if is_word(t)]
+    rows = _Rows(doc, body)
     starts = sentence_starts(doc)
-    sentences = {starts[t.i] for t in tokens}
+    sentences = {starts[i] for i in rows.positions}
+    words = rows.words
     body_text = " ".join(draft.text[s.start : s.end] for s in body)
     followup = draft.meta.get("followup")
     letter = _letter(draft, doc)
+    strings = rows.strings
+    mark = strings["?"]
     return {
         "words": len(words),
         "sentences": len(sentences),
         "avg_sentence_words": round(len(words) / len(sentences), 1) if sentences else 0.0,
         "reading_grade": nlpmod.reading_grade(body_text),
-        "questions": sum(1 for t in tokens if t.text == "?" and (t.i + 1 == len(doc)
-                                                                 or doc[t.i + 1].text != "?")),
-        "exclamations": sum(t.text.count("!") for t in tokens),
-        "specifics": specifics(tokens),
+        "questions": sum(1 for row, after in zip(rows.rows, rows.next_orth, strict=True)
+                         if row[_ORTH] == mark and after != mark),
+        "exclamations": sum(strings[row[_ORTH]].count("!") for row in rows.rows),
+        "specifics": specifics(rows.rows, strings),
         "days_since_contact": days_since_contact(dict(draft.meta)),
         "followup": followup if isinstance(followup, int) else None,
         "politeness": round(scores.politeness(letter), 2) if letter is not None else None,
         "formality": round(scores.formality(letter), 1) if letter is not None else None,
         **reader_time(draft),
         "prior_points": len(draft.prior),
-        "topic_words": topic_words(draft, words),
+        "topic_words": topic_words(draft, words, strings),
         "longest_paragraph": longest_paragraph(draft),
         "prose_questions": (asked := prose_questions(draft)),
         # questions per 100 words: five questions in 80 words are a stack, in 900 a discussion
@@ -102,18 +113,21 @@ def compute(draft: Draft, doc: Doc) -> dict[str, Any]:
     }
 
 
-
-
-def topic_words(draft: Draft, words: Sequence[Token]) -> int:
-    """Distinct nouns, names and numbers in the body that could say what the email is about
-    (not vague ones like "conversation" or "moment", not the participants' names, not dates
-    or times: "on Tuesday" says when, not what)."""
+def topic_words(draft: Draft, words: Sequence[list[int]], strings: Any) -> int:
+    """Distinct nouns, names and numbers in the body (rows of _COLUMNS) that could say what
+    the email is about (not vague ones like "conversation" or "moment", not the participants'
+    names, not dates or times: "on Tuesday" says when, not what)."""
     names = participant_words(draft.meta)
     vague = frozenset(lexicon.get("vague-words"))
-    return len({t.lemma_.lower() for t in words
-                if (t.pos_ in ("NOUN", "PROPN", "NUM") or t.like_num) and not t.is_stop
-                and t.lemma_.lower() not in vague and t.lower_ not in vague
-                and t.lower_ not in names and t.ent_type_ not in ("DATE", "TIME")})
+    nominal = frozenset(strings[pos] for pos in ("NOUN", "PROPN", "NUM"))
+    when = frozenset(strings[label] for label in ("DATE", "TIME"))
+    found = set()
+    for row in words:
+        if (row[_POS] in nominal or row[_NUM]) and not row[_STOP] and row[_ENT] not in when:
+            lemma, lower = strings[row[_LEMMA]].lower(), strings[row[_LOWER]]
+            if lemma not in vague and lower not in vague and lower not in names:
+                found.add(lemma)
+    return len(found)
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•→✓✔▪◦>]|\d{1,2}[.)]|[a-z][.)])\s")

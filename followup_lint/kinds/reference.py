@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .. import lexicon
-from .base import Hit, LintInput, in_ranges
+from .base import Hit, LintInput
 from .field import participant_words
 from .subject import REPLY_PREFIX
 
@@ -64,12 +65,21 @@ def same_root(a: str, b: str) -> bool:
     return shared >= STEM and shared >= min(len(a), len(b)) - SLACK
 
 
-def is_mentioned(words: frozenset[str], vocabulary: set[str]) -> bool:
-    """A point counts as mentioned when half its key words (at least one) appear, by lemma,
-    word or root ("the dashboard rebuild" mentions "rebuilding the Looker dashboards")."""
+def roots_of(vocabulary: set[str]) -> dict[str, list[str]]:
+    """The vocabulary indexed by stem(), for is_mentioned."""
     roots: dict[str, list[str]] = {}
     for v in vocabulary:
         roots.setdefault(stem(v), []).append(v)
+    return roots
+
+
+def is_mentioned(words: frozenset[str], vocabulary: set[str],
+                 roots: dict[str, list[str]] | None = None) -> bool:
+    """A point counts as mentioned when half its key words (at least one) appear, by lemma,
+    word or root ("the dashboard rebuild" mentions "rebuilding the Looker dashboards");
+    `roots`: roots_of(vocabulary), when the caller checks several points."""
+    if roots is None:
+        roots = roots_of(vocabulary)
     found = sum(1 for w in words if w in vocabulary
                 or any(same_root(w, v) for v in roots.get(stem(w), ())))
     return found >= max(1, len(words) // 2)
@@ -154,8 +164,11 @@ class Compiled:
         # read from columns: a Token for each word of the draft cost more than the rest
         strings = inp.doc.vocab.strings
         rows = inp.doc.to_array(["IDX", "LEMMA", "LOWER"]).tolist() if len(inp.doc) else []
-        words = {w for idx, lemma, lower in rows if in_ranges(idx, ranges)
-                 for w in (strings[lemma].lower(), strings[lower])}
+        starts = [row[0] for row in rows]  # ascending
+        hashes = {h for a, b in ranges for row in rows[bisect.bisect_left(starts, a) :
+                                                       bisect.bisect_left(starts, b)]
+                  for h in row[1:]}
+        words = {strings[h].lower() for h in hashes}  # a lower-cased form is its own lower
         groups = lexicon.compiled(_same_meaning)
         return words | {m for w in words for m in groups.get(w, ())}
 
@@ -175,7 +188,9 @@ class Compiled:
         vocabulary = self._vocabulary(inp)
         if _names_a_third_party(inp, names, vocabulary):
             return []
-        missing = [label for label, words in all_points if not is_mentioned(words, vocabulary)]
+        roots = roots_of(vocabulary)
+        missing = [label for label, words in all_points
+                   if not is_mentioned(words, vocabulary, roots)]
         mentioned = len(all_points) - len(missing)
         if mentioned >= self.min_mentioned and mentioned / len(all_points) >= self.min_coverage:
             return []
