@@ -105,12 +105,14 @@ def framing(doc: Doc) -> set[int]:
     for sent in doc.sents:
         root = sent.root
         # the meeting is the root, a noun coordinated with it ("trial shift and interview for
-        # Sous Chef at Fennel & Ash"), or a clause put before the root ("met at the Nairobi
-        # FinHack; Wambui was a judge")
+        # Sous Chef at Fennel & Ash"), or a clause or a noun put before the root ("met at the
+        # Nairobi FinHack; Wambui was a judge", "interview on 20 May for sub-editor; discussed
+        # the house style", where the parser reads the interview as the subject)
         framed = [root] if is_head(root) or (root.pos_ in ("NOUN", "PROPN") and any(
             t.dep_ == "conj" and is_head(t) for t in root.children)) else [
-            t for t in root.children if t.dep_ in ("ccomp", "parataxis") and t.i < root.i
-            and t.pos_ == "VERB" and is_head(t)]
+            t for t in root.children if t.i < root.i and is_head(t) and (
+                (t.dep_ in ("ccomp", "parataxis") and t.pos_ == "VERB")
+                or (t.dep_ in ("nsubj", "npadvmod", "dep") and t.pos_ == "NOUN"))]
         for head in framed:
             kept = {t.i for t in head.subtree}
             for token in head.subtree:
