@@ -42,6 +42,7 @@ class _CompiledRule:
     requires_unless: list[kinds.Compiled]
     unless: list[kinds.Compiled]
     near: list[kinds.Compiled]
+    unless_next: list[kinds.Compiled]
 
 
 def _compile(rule: Rule, nlp: Language) -> _CompiledRule:
@@ -53,6 +54,7 @@ def _compile(rule: Rule, nlp: Language) -> _CompiledRule:
             [kinds.compile_submatcher(s, nlp) for s in rule.requires_unless],
             [kinds.compile_submatcher(s, nlp) for s in rule.unless],
             [kinds.compile_submatcher(s, nlp) for s in rule.near],
+            [kinds.compile_submatcher(s, nlp) for s in rule.unless_next],
         )
     except ValueError as exc:
         raise InputError(f"{rule.path}: rule {rule.name}: {exc}") from None
@@ -204,7 +206,7 @@ def needed_annotations(rules: Iterable[Rule]) -> frozenset[str]:
         if (rule.kind == "reference" or rule.params.get("measure") in _ENTITY_MEASURES
                 or set(rule.when) & _ENTITY_MEASURES
                 or reads_entities([rule.params, rule.requires, rule.requires_unless, rule.unless,
-                                   rule.near])):
+                                   rule.unless_next, rule.near])):
             return frozenset({"entities"})
     return frozenset()
 
@@ -333,6 +335,9 @@ def _filter(item: _CompiledRule, inp: LintInput, hits: list[Hit]) -> list[Hit]:
     if item.near:
         companions = _matches(item.near, inp, everywhere)
         hits = [h for h in hits if _in_sentence(inp.doc, h, companions)]
+    if item.unless_next and hits:
+        after = _matches(item.unless_next, inp, everywhere)
+        hits = [h for h in hits if not _in_next_sentence(inp.doc, h, after)]
     if not item.unless or not hits:
         return hits
     if item.rule.unless_within == "match":  # the exception's own words hold the finding,
@@ -355,6 +360,16 @@ def _in_sentence(doc: Doc, hit: Hit, others: Sequence[Hit]) -> bool:
     """Whether any of `others` starts in the sentence where `hit` starts."""
     start, end = _sentence(doc, hit.start)
     return any(start <= o.start < end for o in others)
+
+
+def _in_next_sentence(doc: Doc, hit: Hit, others: Sequence[Hit]) -> bool:
+    """Whether any of `others` starts in the sentence after the one where `hit` starts."""
+    end = _sentence(doc, hit.start)[1]
+    rest = doc.text[end:]
+    if not others or not rest.strip():
+        return False
+    start, stop = _sentence(doc, end + len(rest) - len(rest.lstrip()))
+    return any(start <= o.start < stop for o in others)
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:

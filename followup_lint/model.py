@@ -97,6 +97,9 @@ class Rule:
     # decision from you" is no ask)
     requires_unless: tuple[Mapping[str, Any], ...] = ()
     unless: tuple[Mapping[str, Any], ...] = ()
+    # a match in the sentence right after the finding's cancels it too: the reason given next
+    # ("Please approve them by Thursday. That's the bank's cut-off.")
+    unless_next: tuple[Mapping[str, Any], ...] = ()
     near: tuple[Mapping[str, Any], ...] = ()
     when: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     unless_within: str = "sentence"

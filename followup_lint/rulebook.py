@@ -15,8 +15,8 @@ from .model import Example, InputError, Rule, Severity
 CATEGORIES = ("generic", "reference", "pushy", "tone", "timing", "structure")
 SCOPES = ("subject", "greeting", "body", "signature")
 COMMON_KEYS = frozenset({"name", "severity", "kind", "message", "description", "suggest", "scope",
-                         "contexts", "examples", "requires", "requires_unless", "unless", "near",
-                         "unless_within",
+                         "contexts", "examples", "requires", "requires_unless", "unless",
+                         "unless_next", "near", "unless_within",
                          "when", "evidence"})
 REQUIRED_KEYS = ("name", "severity", "kind", "message", "description", "examples")
 MAX_RULE_BYTES = 1024 * 1024
@@ -188,6 +188,7 @@ def parse_rule(data: Any, path: Path, category: str) -> Rule:
         requires=_submatchers(data.get("requires"), "requires", path, name),
         requires_unless=_submatchers(data.get("requires_unless"), "requires_unless", path, name),
         unless=_submatchers(data.get("unless"), "unless", path, name), unless_within=within,
+        unless_next=_submatchers(data.get("unless_next"), "unless_next", path, name),
         near=_submatchers(data.get("near"), "near", path, name),
         when=_when(data.get("when"), path, name),
         examples=_examples(data.get("examples"), path, name), evidence=tuple(needs),

@@ -49,6 +49,7 @@ def _date_pattern(lists: lexicon.Lists) -> re.Pattern[str]:
         r"|(?P<eonm>end of next month)"
         r"|(?P<eow>end of (?:the |this )?week)"
         r"|(?P<nextweek>next week|end of next week)"
+        r"|(?P<weekend>(?:the |this |next )weekend)"
         r"|(?P<tomorrow>tomorrow)"
         r"|in\s+(?P<n>a|one|two|three|four|five|six|\d)\s+(?P<unit>days?|weeks?)"
         r")\b",
@@ -120,6 +121,9 @@ def _resolve(m: re.Match[str], anchor: dt.date) -> dt.date | None:
         return first.replace(day=calendar.monthrange(first.year, first.month)[1])
     if g["eow"]:
         return anchor + dt.timedelta(days=4 - anchor.weekday() if anchor.weekday() < 5 else 0)
+    if g["weekend"]:  # its Sunday: this coming one, or the one after for "next weekend"
+        sunday = anchor + dt.timedelta(days=6 - anchor.weekday())
+        return sunday + dt.timedelta(days=7 if g["weekend"].lower().startswith("next") else 0)
     if g["nextweek"]:
         return anchor + dt.timedelta(days=11 - anchor.weekday())  # Friday of next week
     if g["tomorrow"]:
@@ -150,6 +154,10 @@ def _sentences(notes: Sequence[str], quoted: str) -> Iterable[tuple[str, bool]]:
         yield m.group(0), True
 
 
+_DEADLINE = re.compile(r"\b(?:by|before|until|till|after|within|no later than)\s+(?:the\s+)?$",
+                       re.IGNORECASE)
+
+
 def promised(notes: Sequence[str], quoted: str, anchor: dt.date) -> Promise | None:
     """The latest date the reader said they would answer or deliver by, if any."""
     best: Promise | None = None
@@ -157,7 +165,11 @@ def promised(notes: Sequence[str], quoted: str, anchor: dt.date) -> Promise | No
     for sentence, theirs in _sentences(notes, quoted):
         if (not theirs and first_person.match(sentence)) or not _cue(sentence):
             continue
-        for m in dates.finditer(sentence):
+        found = list(dates.finditer(sentence))
+        # "confirm by the weekend whether he can drive her to the reunion on 11 April": a
+        # date after "by" (before, until...) is the promise, the others what it is about
+        due = [m for m in found if _DEADLINE.search(sentence, 0, m.start())]
+        for m in due or found:
             day = _resolve(m, anchor)
             if day is not None and day >= anchor and (best is None or day > best.day):
                 best = Promise(" ".join(m.group(0).split()), day)

@@ -28,6 +28,11 @@ MONDAY = dt.date(2026, 3, 2)
     ("she'll send the contract on 2026-04-01", dt.date(2026, 4, 1)),
     ("the board will choose a supplier at the end of May", dt.date(2026, 5, 31)),
     ("they will decide by the end of November", dt.date(2026, 11, 30)),
+    ("she'll let us know by the weekend", dt.date(2026, 3, 8)),
+    ("he will send the figures by next weekend", dt.date(2026, 3, 15)),
+    # the date after "by" is the promise; the reunion's date is what it is about (blind11 q61)
+    ("Tunde said he'd confirm by the weekend whether he can drive Grandma to the reunion on "
+     "11 April", dt.date(2026, 3, 8)),
 ])
 def test_the_readers_date_is_resolved_against_the_day_it_was_said(note, day):
     promise = timeline.promised([note], "", MONDAY)
