@@ -14,7 +14,8 @@ The sets, from least to most independent of the people who wrote the rules:
   benchmarks/blind6, benchmarks/real5,
   benchmarks/blind7, benchmarks/real6,
   benchmarks/blind8, benchmarks/real7,
-  benchmarks/blind9, benchmarks/real8
+  benchmarks/blind9, benchmarks/real8,
+  benchmarks/blind10, benchmarks/blind11, benchmarks/real9
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ def main() -> None:
                  "benchmarks/blind5", "benchmarks/real4", "benchmarks/blind6",
                  "benchmarks/real5", "benchmarks/blind7", "benchmarks/real6",
                  "benchmarks/blind8", "benchmarks/real7", "benchmarks/blind9",
-                 "benchmarks/real8"]
+                 "benchmarks/real8", "benchmarks/blind10", "benchmarks/blind11",
+                 "benchmarks/real9"]
     for name in sets:
         print(f"== eval {name}")
         print(render(evaluate(str(ROOT / name), linter)).split("\nFP")[0].split("\nFN")[0])

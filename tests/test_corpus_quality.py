@@ -76,7 +76,8 @@ def test_real_dev_few_false_alarms(real_dev):
 # held-out measurement are in benchmarks/results/.
 SPENT = ["benchmarks/blind2-test", "benchmarks/blind3", "benchmarks/blind4", "benchmarks/blind5",
          "benchmarks/real/test", "benchmarks/real2", "benchmarks/real3", "benchmarks/real4",
-         "benchmarks/blind7", "benchmarks/blind9", "benchmarks/real8"]
+         "benchmarks/blind7", "benchmarks/blind9", "benchmarks/real8", "benchmarks/blind10",
+         "benchmarks/blind11"]
 
 
 @pytest.fixture(scope="module", params=SPENT)
@@ -89,9 +90,10 @@ def spent(request, linter):
 # too few mistakes in it (7 of 94 emails) for its precision to say much, nor has real7 (8 of
 # 103): their false alarms are what is held. blind8's are four drafts whose labeller and the
 # guide's wording part ways (a draft naming none of the notes' points, labelled generic only).
+# real9 (round 9) has 2 mistakes in 45 emails: its 3 false alarms are what is held.
 SPENT_SHORT = {"benchmarks/blind6": (0.93, 4), "benchmarks/real5": (0.50, 7),
                "benchmarks/real6": (0.0, 2), "benchmarks/blind8": (0.92, 4),
-               "benchmarks/real7": (0.30, 4)}
+               "benchmarks/real7": (0.30, 4), "benchmarks/real9": (0.0, 3)}
 
 
 @pytest.mark.parametrize("name", sorted(SPENT_SHORT))
