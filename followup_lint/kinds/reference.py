@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +44,18 @@ def _key_words(span: Span, names: frozenset[str] = frozenset()) -> frozenset[str
              and t.lower_ not in names and not t.lower_.endswith(("'s", "’s"))]
     nouns = [t for t in words if t.pos_ in _NOUN_POS or t.like_num]
     return frozenset(t.lemma_.lower() for t in (nouns or [t for t in words
-                                                         if t.pos_ in _CONTENT_POS]))
+                                                         if t.pos_ in _CONTENT_POS])
+                     ) | compounds(span.text)
+
+
+_COMPOUND = re.compile(r"(?<![\w-])[^\W_]+(?:-[^\W_]+)+(?![\w-])")
+
+
+def compounds(text: str) -> frozenset[str]:
+    """Hyphenated names as one word ("e-MAR", "T-Mobile"): the tagger splits them and may
+    take a part for something else ("MAR" for March), so the whole is a key word too."""
+    return frozenset(m.group(0).lower() for m in _COMPOUND.finditer(text)
+                     if any(c.isupper() for c in m.group(0)))
 
 
 STEM = 5  # letters two words must share to count as one root ("migration", "migrate")
@@ -171,6 +183,7 @@ class Compiled:
                                                        bisect.bisect_left(starts, b)]
                   for h in row[1:]}
         words = {strings[h].lower() for h in hashes}  # a lower-cased form is its own lower
+        words |= {w for a, b in ranges for w in compounds(inp.draft.text[a:b])}
         groups = lexicon.compiled(_same_meaning)
         return words | {m for w in words for m in groups.get(w, ())}
 
