@@ -15,7 +15,8 @@ The sets, from least to most independent of the people who wrote the rules:
   benchmarks/blind7, benchmarks/real6,
   benchmarks/blind8, benchmarks/real7,
   benchmarks/blind9, benchmarks/real8,
-  benchmarks/blind10, benchmarks/blind11, benchmarks/real9
+  benchmarks/blind10, benchmarks/blind11, benchmarks/real9,
+  benchmarks/blind12, benchmarks/real10, benchmarks/blind13
 """
 
 from __future__ import annotations
@@ -74,7 +75,8 @@ def main() -> None:
                  "benchmarks/real5", "benchmarks/blind7", "benchmarks/real6",
                  "benchmarks/blind8", "benchmarks/real7", "benchmarks/blind9",
                  "benchmarks/real8", "benchmarks/blind10", "benchmarks/blind11",
-                 "benchmarks/real9"]
+                 "benchmarks/real9", "benchmarks/blind12", "benchmarks/real10",
+                 "benchmarks/blind13"]
     for name in sets:
         print(f"== eval {name}")
         print(render(evaluate(str(ROOT / name), linter)).split("\nFP")[0].split("\nFN")[0])
