@@ -46,8 +46,6 @@ EVIDENCE: Mapping[str, str] = {
 _CODE_NAME = re.compile(r"\b[A-Z][A-Z0-9]+\(|\{[A-Z][A-Z0-9]+\}|\b(?!AND/OR\b)[A-Z]{2,}/[A-Z]{2,}\b"
                         r"|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\\[A-Z]{2,}\b")
 
-
-
 # Front matter (or .eml headers) that only a draft being readied to send carries.
 _SENDING = ("recipient", "sender", "date", "last_contact", "prior", "in_reply_to")
 

@@ -353,3 +353,16 @@ def test_the_meetings_own_framing_is_no_point(linter, note, framing, points):
     kept = [label for label, _, frame in found if not frame]
     assert all(f in framed for f in framing), found
     assert all(p in kept for p in points), found
+
+
+def test_a_hyphenated_name_is_one_key_word_but_a_participant_is_no_point(linter):
+    """blind12 u51: the tagger splits "e-MAR" and reads "MAR" as March, so the whole name is a
+    key word; a participant's hyphenated name ("Anne-Marie") never becomes a point."""
+    from followup_lint.kinds import reference
+
+    with lexicon.using(linter.lists):
+        product = reference.framed_points(linter.nlp("she asked about our e-MAR medication system"))
+        people = reference.framed_points(linter.nlp("call with Anne-Marie about the Looker "
+                                                    "migration"), frozenset({"anne", "marie"}))
+    assert any("e-mar" in words for _, words, _ in product), product
+    assert [label for label, _, _ in people] == ["Looker migration"], people

@@ -43,9 +43,10 @@ def _key_words(span: Span, names: frozenset[str] = frozenset()) -> frozenset[str
              and t.lemma_.lower() not in vague and t.ent_type_ not in _NOT_POINTS
              and t.lower_ not in names and not t.lower_.endswith(("'s", "’s"))]
     nouns = [t for t in words if t.pos_ in _NOUN_POS or t.like_num]
+    people = names | {t.lower_ for t in span if t.ent_type_ == "PERSON"}  # "Anne-Marie"
     return frozenset(t.lemma_.lower() for t in (nouns or [t for t in words
                                                          if t.pos_ in _CONTENT_POS])
-                     ) | compounds(span.text)
+                     ) | {c for c in compounds(span.text) if people.isdisjoint(c.split("-"))}
 
 
 _COMPOUND = re.compile(r"(?<![\w-])[^\W_]+(?:-[^\W_]+)+(?![\w-])")
