@@ -49,12 +49,31 @@ _CODE_FENCE = re.compile(r"^\s*(```|~~~)")
 _ORIGINAL = re.compile(r"^\s*-{2,}\s*(Original Message|Forwarded message)\s*-{2,}\s*$",
                        re.IGNORECASE)
 _HEADER = re.compile(r"^\s*\*{0,2}(From|Sent|Date|To|Cc|Subject)\s*:\*{0,2}\s*\S", re.IGNORECASE)
+# Lotus Notes, as in much company mail: "----- Forwarded by Kay Mann/Corp/Enron on 04/26/2001
+# 07:19 AM -----", or a sender line stamped "04/25/2001 11:42:49 AM" with "To:" just below.
+NOTES_FORWARD = re.compile(r"^\s*-{3,}\s*Forwarded by\b", re.IGNORECASE)
+_NOTES_STAMP = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:AM|PM)?\s*$",
+                          re.IGNORECASE)
+_TO = re.compile(r"^\s*To\s*:", re.IGNORECASE)
+
+
+def notes_header(lines: list[str], k: int) -> int:
+    """How many lines above line k a Lotus Notes header (stamp line, then "To:") starts: 0 or
+    1 (a lone stamp under the sender's name); -1 when there is none at line k."""
+    if not _NOTES_STAMP.search(lines[k]) or not any(_TO.match(f) for f in lines[k + 1 : k + 4]):
+        return -1
+    alone = _NOTES_STAMP.match(lines[k].strip()) is not None
+    above = lines[k - 1].strip() if k > 0 else ""
+    return 1 if alone and above and len(above.split()) <= 5 and not above.endswith(
+        (".", "?", "!", ":")) else 0
 # Legal boilerplate under a message is part of the signature, not the body.
 _DISCLAIMER = re.compile(
     r"^\s*(?:\W{0,3}(?:disclaimer|confidentiality(?: notice| message| note| statement)?|"
     r"confidential)\b|this (?:e-?mail(?: message)?|message|"
     r"communication)(?: and any (?:attachments?|files?)(?: to it)?)? (?:is|are|may (?:be|contain)|"
-    r"contains?) (?:confidential|intended|privileged)|if you are not the intended recipient|"
+    r"contains?) (?:legally |strictly )?(?:confidential|intended|privileged)|"
+    r"if you are not the intended recipient|if you (?:have )?received this (?:e-?mail |message |"
+    r"communication |transmission )?in error|"
     r"the information (?:contained )?in this (?:e-?mail|message)|legal entity\s*:|"
     r"registered (?:office|in england|number)\b)", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -227,10 +246,13 @@ def _blank_markup(chars: list[str], text: str, lines: list[tuple[int, int]], fir
 
 def thread_tail(text: str, lines: list[tuple[int, int]], first: int) -> int | None:
     """Index of the line where a pasted earlier message starts (Outlook style), or None."""
+    block = [text[s:e] for s, e in lines[first:]]
     for k in range(first, len(lines)):
         line = text[lines[k][0] : lines[k][1]]
-        if _ORIGINAL.match(line):
+        if _ORIGINAL.match(line) or NOTES_FORWARD.match(line):
             return k
+        if (back := notes_header(block, k - first)) >= 0 and k - back > first:
+            return k - back
         if _HEADER.match(line) and line.lstrip().lower().startswith(("from", "**from")):
             following = [text[s:e] for s, e in lines[k + 1 : k + 4]]
             if sum(1 for f in following if _HEADER.match(f)) >= 2:

@@ -135,8 +135,9 @@ _ASIDE = re.compile(r'\([^()\n]{0,200}\)|"[^"\n]{0,200}"|“[^”\n]{0,200}”')
 
 
 # "?" standing for a quote mark or an apostrophe that a mail client mangled ("function
-# ?getline?", "don?t"): not a question
-_NOT_A_QUESTION = re.compile(r"(?<![\w?])\?(?=[\w])[^\s?]{0,80}\?|(?<=\w)\?(?=\w)")
+# ?getline?", "don?t"), or inside a link ("paste.example.org/?69af"): not a question
+_NOT_A_QUESTION = re.compile(r"\b(?:https?://|www\.)\S+|(?<![\w?])\?(?=[\w])[^\s?]{0,80}\?"
+                             r"|(?<=\w)\?(?=\w)")
 
 
 def prose_questions(draft: Draft) -> int:

@@ -95,3 +95,61 @@ def test_unknown_context_in_front_matter_is_a_problem_of_the_draft_on_its_line()
 def test_no_front_matter_no_greeting():
     draft = parse_draft("Thanks for the call.\nI will send the notes on Monday.")
     assert [s.name for s in draft.sections] == ["body"]
+
+
+NOTES_FORWARD = """Didn't go through the first time.
+
+Kay
+---------------------- Forwarded by Kay Mann/Corp/Enron on 04/26/2001 07:19
+AM ---------------------------
+
+
+Kay Mann
+04/26/2001 07:17 AM
+To: "Staikos, John P." <johnstaikos@example.com>
+Subject: Re: GE Guarantee
+
+Will you be providing an execution version? Who signs? Is the pdf final?
+"""
+
+NOTES_REPLY = """Thanks, the matrix is on the S drive.
+
+Chris
+
+"Sheila Glover" <sheila.glover@example.com> on 03/06/2000 01:57:49 PM
+To: Chris Germany/HOU/ECT@ECT
+cc:
+Subject: Ercot losses
+
+Could you download the new loss matrix? Where will it live?
+"""
+
+
+@pytest.mark.parametrize("text", [NOTES_FORWARD, NOTES_REPLY])
+def test_lotus_notes_forwarded_and_replied_messages_are_the_thread(text):
+    draft = parse_draft(text)
+    body = draft.section_text("body") + draft.section_text("signature")
+    assert "?" not in body  # the earlier message's questions are not the sender's
+    assert "Forwarded by" not in body and "To:" not in body
+
+
+def test_a_stamped_line_without_a_to_line_below_is_prose():
+    draft = parse_draft("Hi Dana,\n\nThe job ran at 04/26/2001 07:17 AM and finished.\n"
+                        "It wrote three files.\n\nSam\n")
+    assert "It wrote three files." in draft.section_text("body")
+
+
+def test_a_disclaimer_in_legal_words_is_not_the_body():
+    draft = parse_draft(
+        "Richard, here is the eighth day of the deposition.\n\nSteve\n\n"
+        "This e-mail message may contain legally privileged and/or confidential\n"
+        "information. If you have received this message in error, please immediately notify\n"
+        "the sender and delete this e-mail message from your computer.\n")
+    assert "immediately" not in draft.section_text("body")
+
+
+def test_thread_start_finds_a_lotus_notes_block():
+    from followup_lint.readers import thread
+
+    assert NOTES_FORWARD[thread.start(NOTES_FORWARD):].startswith("----")
+    assert NOTES_REPLY[thread.start(NOTES_REPLY):].startswith('"Sheila Glover"')

@@ -4,6 +4,8 @@ Recognised thread markers, in the text of a reply:
   "On Tue, May 5, 2026 at 10:12 AM Dana <dana@x.com> wrote:"  (may wrap over three lines)
   "-----Original Message-----", "---------- Forwarded message ---------", a line of underscores
   an Outlook header block: "From: ..." followed by "Sent:"/"Date:" and "To:"/"Subject:" lines
+  a Lotus Notes "----- Forwarded by ... -----" line, or a sender line stamped "04/25/2001
+  11:42:49 AM" with "To:" below it
   a run of ">" lines that lasts to the end of the text
 Quoted lines mixed into the reply (inline answers) stay in the reply; parse_draft blanks them.
 """
@@ -15,7 +17,7 @@ import email.utils
 import re
 
 from .. import lexicon
-from ..document import sections_of
+from ..document import NOTES_FORWARD, notes_header, sections_of
 from ..timeline import month_pattern
 
 _ATTRIBUTION = re.compile(
@@ -65,9 +67,11 @@ def start(text: str) -> int:
     for k, line in enumerate(lines):
         if line.lstrip().startswith(">") or not line.strip():
             continue
-        if (_SEPARATOR.match(line) or _header_block(lines, k) or _attribution_at(lines, k)) \
-                and k > 0:
+        if (_SEPARATOR.match(line) or NOTES_FORWARD.match(line) or _header_block(lines, k)
+                or _attribution_at(lines, k)) and k > 0:
             return offsets[k]
+        if (back := notes_header(lines, k)) >= 0 and k - back > 0:
+            return offsets[k - back]
     quoted_tail = len(lines)
     for k in range(len(lines) - 1, -1, -1):
         if lines[k].strip() and not lines[k].lstrip().startswith(">"):
