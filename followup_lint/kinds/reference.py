@@ -53,10 +53,12 @@ _COMPOUND = re.compile(r"(?<![\w-])[^\W_]+(?:-[^\W_]+)+(?![\w-])")
 
 
 def compounds(text: str) -> frozenset[str]:
-    """Hyphenated names as one word ("e-MAR", "T-Mobile"): the tagger splits them and may
-    take a part for something else ("MAR" for March), so the whole is a key word too."""
+    """Hyphenated words as one word ("e-MAR", "T-Mobile", "on-call"): the tagger splits them
+    and may take a part for something else ("MAR" for March, "call" for a meeting), so the
+    whole is a key word too."""
     return frozenset(m.group(0).lower() for m in _COMPOUND.finditer(text)
-                     if any(c.isupper() for c in m.group(0)))
+                     if any(c.isupper() for c in m.group(0))
+                     or all(len(part) > 1 for part in m.group(0).split("-")))
 
 
 STEM = 5  # letters two words must share to count as one root ("migration", "migrate")
@@ -129,7 +131,7 @@ def framing(doc: Doc) -> set[int]:
         for head in framed:
             kept = {t.i for t in head.subtree}
             for token in head.subtree:
-                if (token.head is head and token.dep_ in _CONTENT_DEPS) or (
+                if (token.head.i == head.i and token.dep_ in _CONTENT_DEPS) or (
                         token.dep_ == "prep" and token.lower_ in topics):
                     kept -= {t.i for t in token.subtree}
             out |= kept
@@ -145,7 +147,15 @@ def points(doc: Doc, names: frozenset[str] = frozenset()) -> list[tuple[str, fro
 def framed_points(doc: Doc, names: frozenset[str] = frozenset(),
                   ) -> list[tuple[str, frozenset[str], bool]]:
     """points(), each with whether it only frames the meeting (framing())."""
-    spans = [*doc.ents, *doc.noun_chunks, *(doc[t.i : t.i + 1] for t in doc if t.like_num)]
+    # a noun the tagger took for an adjective keeps its article: "if she'd be a bridesmaid"
+    spans = [*doc.ents, *doc.noun_chunks, *(doc[t.i : t.i + 1] for t in doc if t.like_num or (
+        t.pos_ == "ADJ" and t.dep_ in ("attr", "dobj", "pobj")
+        and any(c.dep_ == "det" for c in t.children)))]
+    # a hyphenated word the parser broke up ("swapping on-call weeks": "call" a noun of its own)
+    for m in _COMPOUND.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None and len(span) > 1:
+            spans.append(span)
     chosen: list[Span] = []
     for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
         if not any(span.start < c.end and c.start < span.end for c in chosen):
