@@ -77,7 +77,7 @@ def test_real_dev_few_false_alarms(real_dev):
 SPENT = ["benchmarks/blind2-test", "benchmarks/blind3", "benchmarks/blind4", "benchmarks/blind5",
          "benchmarks/real/test", "benchmarks/real2", "benchmarks/real3", "benchmarks/real4",
          "benchmarks/blind7", "benchmarks/blind9", "benchmarks/real8", "benchmarks/blind10",
-         "benchmarks/blind11", "benchmarks/blind12", "benchmarks/blind13"]
+         "benchmarks/blind11", "benchmarks/blind12", "benchmarks/blind13", "benchmarks/blind14"]
 
 
 @pytest.fixture(scope="module", params=SPENT)
@@ -91,11 +91,11 @@ def spent(request, linter):
 # 103): their false alarms are what is held. blind8's are four drafts whose labeller and the
 # guide's wording part ways (a draft naming none of the notes' points, labelled generic only).
 # real9 (round 9) has 2 mistakes in 45 emails: its 3 false alarms are what is held; real10
-# (round 10) has none in 7.
-SPENT_SHORT = {"benchmarks/blind6": (0.93, 4), "benchmarks/real5": (0.50, 7),
+# (round 10) has none in 7; real11's dev split (round 11) 5 in 100, held at no false alarm.
+SPENT_SHORT = {"benchmarks/blind6": (0.93, 3), "benchmarks/real5": (0.50, 6),
                "benchmarks/real6": (0.0, 2), "benchmarks/blind8": (0.92, 4),
-               "benchmarks/real7": (0.30, 4), "benchmarks/real9": (0.0, 3),
-               "benchmarks/real10": (0.0, 0)}
+               "benchmarks/real7": (0.60, 1), "benchmarks/real9": (0.0, 3),
+               "benchmarks/real10": (0.0, 0), "benchmarks/real11/dev": (0.80, 0)}
 
 
 @pytest.mark.parametrize("name", sorted(SPENT_SHORT))
