@@ -433,10 +433,12 @@ def parse_draft(
     # a file whose front matter says who it goes to and when is a draft being sent, whatever
     # merge fields it still holds: those are the mistake (blind8 k72, "Hi %FIRSTNAME%")
     addressed = bool(head.meta.get("recipient")) and bool(head.meta.get("date"))
-    if not is_template and "template" not in head.meta and not addressed:
+    if not is_template and "template" not in head.meta:
         from .readers import placeholders
 
-        reason = placeholders.template_reason(masked)
+        # addressed, it is a template only when it says so
+        reason = (placeholders.declared_template(masked) if addressed
+                  else placeholders.template_reason(masked))
         if reason:
             is_template = True
             head.problems.append(("input.template", f"read as a template because {reason}: "

@@ -169,3 +169,16 @@ def test_text_output_names_the_template(tmp_path):
     header = [line for line in result.stdout.splitlines() if "[generic.stock-subject]" in line]
     assert header and header[0].startswith(f"{path}:2:12: ")
     assert "(template nudge)" in result.stdout
+
+
+def test_a_file_that_says_it_is_a_template_is_one_even_when_addressed(lint):
+    head = "---\nrecipient: Volunteer list\ndate: 2025-09-29\n---\n"
+    body = "Hi {{first_name}},\n\nYou're down for {{shift_day}} at the church hall."
+    said = lint("tpl.md", head + "TEMPLATE - for the mail-merge tool. Do not send as is.\n\n"
+                + body)
+    assert "generic.placeholder" not in rules(said)
+    # addressed and silent about it: a draft with its fields left in (blind8 k72)
+    assert "generic.placeholder" in rules(lint("d.md", head + body))
+    # "template" in a sentence is no declaration
+    about = lint("d.md", head + "The template for the drive is attached.\n\n" + body)
+    assert "generic.placeholder" in rules(about)

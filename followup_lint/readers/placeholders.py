@@ -137,6 +137,17 @@ _AUTHOR_NOTE = re.compile(r"\[(?:their|his|her)\b[^\]\n]{1,60}\]|\[[A-Z]+(?:_[A-
 TEMPLATE_FIELDS = 4  # distinct merge fields that make a file a template, not a draft with a slip
 
 
+# a file that says it is a template: "TEMPLATE - for the mail-merge tool ... Do not send as is."
+_DECLARED = re.compile(r"^[ \t*_#>]*TEMPLATE\b(?![-'’])"
+                       r"|\b(?:do not|don't|don’t) send (?:this )?as[- ]is\b", re.MULTILINE)
+
+
+def declared_template(text: str) -> str | None:
+    """The words by which a text says it is a template, or None."""
+    found = _DECLARED.search(text)
+    return f"it says so ({found.group(0).strip(' *_#>')})" if found else None
+
+
 def template_reason(text: str) -> str | None:
     """Why a text reads as a template rather than a draft with an unfilled field, or None.
 
@@ -144,6 +155,9 @@ def template_reason(text: str) -> str | None:
     their own name: a field for the sender's name ("[Your Name]") is written into templates
     on purpose. So are four or more different fields, and server-side template code.
     """
+    declared = declared_template(text)
+    if declared:
+        return declared
     code = _SERVER_CODE.search(text) or _RUBY_FIELD.search(text)
     if code:
         shown = " ".join(code.group(0).split())
