@@ -77,7 +77,8 @@ def test_real_dev_few_false_alarms(real_dev):
 SPENT = ["benchmarks/blind2-test", "benchmarks/blind3", "benchmarks/blind4", "benchmarks/blind5",
          "benchmarks/real/test", "benchmarks/real2", "benchmarks/real3", "benchmarks/real4",
          "benchmarks/blind7", "benchmarks/blind9", "benchmarks/real8", "benchmarks/blind10",
-         "benchmarks/blind11", "benchmarks/blind12", "benchmarks/blind13", "benchmarks/blind14"]
+         "benchmarks/blind11", "benchmarks/blind12", "benchmarks/blind13", "benchmarks/blind14",
+         "benchmarks/blind15"]
 
 
 @pytest.fixture(scope="module", params=SPENT)

@@ -161,6 +161,9 @@ def framed_points(doc: Doc, names: frozenset[str] = frozenset(),
         if not any(span.start < c.end and c.start < span.end for c in chosen):
             chosen.append(span)
     frame = framing(doc)
+    # a meeting named anywhere in a note is its framing too: "spoke at the residents' meeting
+    # about the hedge" (the residents are no point; the hedge is)
+    heads = frozenset(lexicon.get("meeting-heads"))
     out = []
     for span in sorted(chosen, key=lambda s: s.start):
         words = _key_words(span, names)
@@ -168,7 +171,9 @@ def framed_points(doc: Doc, names: frozenset[str] = frozenset(),
             # the words as written ("cold-storage units", not "cold - storage units")
             label = "".join(t.text_with_ws for t in span if t.pos_ not in {"DET", "PRON", "PART"}
                             and t.dep_ not in {"poss", "case"}).strip()
-            out.append((label or span.text, words, all(t.i in frame for t in span)))
+            framed = all(t.i in frame for t in span) or (
+                span.root.pos_ == "NOUN" and span.root.lemma_.lower() in heads)
+            out.append((label or span.text, words, framed))
     return out
 
 
