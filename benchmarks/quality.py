@@ -17,7 +17,8 @@ The sets, from least to most independent of the people who wrote the rules:
   benchmarks/blind9, benchmarks/real8,
   benchmarks/blind10, benchmarks/blind11, benchmarks/real9,
   benchmarks/blind12, benchmarks/real10, benchmarks/blind13,
-  benchmarks/blind14, benchmarks/real11/dev, benchmarks/blind15
+  benchmarks/blind14, benchmarks/real11/dev, benchmarks/blind15,
+  benchmarks/real12
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def main() -> None:
                  "benchmarks/real8", "benchmarks/blind10", "benchmarks/blind11",
                  "benchmarks/real9", "benchmarks/blind12", "benchmarks/real10",
                  "benchmarks/blind13", "benchmarks/blind14", "benchmarks/real11/dev",
-                 "benchmarks/blind15"]
+                 "benchmarks/blind15", "benchmarks/real12"]
     for name in sets:
         print(f"== eval {name}")
         print(render(evaluate(str(ROOT / name), linter)).split("\nFP")[0].split("\nFN")[0])

@@ -68,8 +68,9 @@ def notes_header(lines: list[str], k: int) -> int:
         (".", "?", "!", ":")) else 0
 # Legal boilerplate under a message is part of the signature, not the body.
 _DISCLAIMER = re.compile(
-    r"^\s*(?:\W{0,3}(?:disclaimer|confidentiality(?: notice| message| note| statement)?|"
-    r"confidential)\b|this (?:e-?mail(?: message)?|message|"
+    r"^\s*(?:\W{0,30}(?:internet e-?mail )?(?:disclaimer|confidentiality(?: notice| message| "
+    r"note| statement| footer)?|confidential)\b|privileged/confidential information|"
+    r"this (?:e-?mail(?: message| communication)?|message|"
     r"communication)(?: and any (?:attachments?|files?)(?: to it)?)? (?:is|are|may (?:be|contain)|"
     r"contains?) (?:legally |strictly )?(?:confidential|intended|privileged)|"
     r"if you are not the intended recipient|if you (?:have )?received this (?:e-?mail |message |"

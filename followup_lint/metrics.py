@@ -134,10 +134,11 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*•→✓✔▪◦>]|\d{1,2}[.)]|[a-z][.)])\
 _ASIDE = re.compile(r'\([^()\n]{0,200}\)|"[^"\n]{0,200}"|“[^”\n]{0,200}”')
 
 
-# "?" standing for a quote mark or an apostrophe that a mail client mangled ("function
-# ?getline?", "don?t"), or inside a link ("paste.example.org/?69af"): not a question
+# "?" standing for a quote mark, an apostrophe or a space that a mail client mangled
+# ("function ?getline?", "don?t", "like him.? At best"), or inside a link
+# ("paste.example.org/?69af"): not a question
 _NOT_A_QUESTION = re.compile(r"\b(?:https?://|www\.)\S+|(?<![\w?])\?(?=[\w])[^\s?]{0,80}\?"
-                             r"|(?<=\w)\?(?=\w)")
+                             r"|(?<=\w)\?(?=\w)|(?<=[.,;:])\?")
 
 
 def prose_questions(draft: Draft) -> int:

@@ -153,3 +153,15 @@ def test_thread_start_finds_a_lotus_notes_block():
 
     assert NOTES_FORWARD[thread.start(NOTES_FORWARD):].startswith("----")
     assert NOTES_REPLY[thread.start(NOTES_REPLY):].startswith('"Sheila Glover"')
+
+
+def test_a_footer_of_asterisks_and_an_email_communication_notice_are_the_signature():
+    draft = parse_draft(
+        "Thanks, see you Friday.\n\nMark\n\n"
+        "   *******************Internet Email Confidentiality Footer*******************\n"
+        "   Privileged/Confidential Information may be contained in this message.\n"
+        "   Please advise immediately if you do not consent to Internet email.\n")
+    assert "immediately" not in draft.section_text("body")
+    other = parse_draft("Use the second set.\n\nLisa\n\nThis email communication is confidential "
+                        "and legally privileged. Please notify me immediately.\n")
+    assert "immediately" not in other.section_text("body")
