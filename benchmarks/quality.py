@@ -18,7 +18,7 @@ The sets, from least to most independent of the people who wrote the rules:
   benchmarks/blind10, benchmarks/blind11, benchmarks/real9,
   benchmarks/blind12, benchmarks/real10, benchmarks/blind13,
   benchmarks/blind14, benchmarks/real11/dev, benchmarks/blind15,
-  benchmarks/real12
+  benchmarks/real12, benchmarks/blind16, benchmarks/real11/test
 """
 
 from __future__ import annotations
@@ -79,7 +79,8 @@ def main() -> None:
                  "benchmarks/real8", "benchmarks/blind10", "benchmarks/blind11",
                  "benchmarks/real9", "benchmarks/blind12", "benchmarks/real10",
                  "benchmarks/blind13", "benchmarks/blind14", "benchmarks/real11/dev",
-                 "benchmarks/blind15", "benchmarks/real12"]
+                 "benchmarks/blind15", "benchmarks/real12", "benchmarks/blind16",
+                 "benchmarks/real11/test"]
     for name in sets:
         print(f"== eval {name}")
         print(render(evaluate(str(ROOT / name), linter)).split("\nFP")[0].split("\nFN")[0])

@@ -78,7 +78,7 @@ SPENT = ["benchmarks/blind2-test", "benchmarks/blind3", "benchmarks/blind4", "be
          "benchmarks/real/test", "benchmarks/real2", "benchmarks/real3", "benchmarks/real4",
          "benchmarks/blind7", "benchmarks/blind9", "benchmarks/real8", "benchmarks/blind10",
          "benchmarks/blind11", "benchmarks/blind12", "benchmarks/blind13", "benchmarks/blind14",
-         "benchmarks/blind15"]
+         "benchmarks/blind15", "benchmarks/blind16"]
 
 
 @pytest.fixture(scope="module", params=SPENT)
@@ -93,12 +93,12 @@ def spent(request, linter):
 # guide's wording part ways (a draft naming none of the notes' points, labelled generic only).
 # real9 (round 9) has 2 mistakes in 45 emails: its 3 false alarms are what is held; real10
 # (round 10) has none in 7; real11's dev split (round 11) 5 in 100 and real12 4 in 150, held
-# at no false alarm.
+# at no false alarm; real11's test split, measured once at the end of round 11, 3 in 50.
 SPENT_SHORT = {"benchmarks/blind6": (0.93, 3), "benchmarks/real5": (0.50, 6),
                "benchmarks/real6": (0.0, 2), "benchmarks/blind8": (0.92, 4),
                "benchmarks/real7": (0.60, 1), "benchmarks/real9": (0.0, 3),
                "benchmarks/real10": (0.0, 0), "benchmarks/real11/dev": (0.80, 0),
-               "benchmarks/real12": (0.80, 0)}
+               "benchmarks/real12": (0.80, 0), "benchmarks/real11/test": (0.90, 0)}
 
 
 @pytest.mark.parametrize("name", sorted(SPENT_SHORT))
